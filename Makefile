@@ -1,0 +1,65 @@
+# The two commands of the README: `make run` and `make test`. Each installs what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+CONNECTORS := $(wildcard connectors/source-*)
+export UV_PYTHON := 3.11
+export AIRBYTE_OFFLINE_MODE := 1
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export SQLMESH__DISABLE_ANONYMIZED_ANALYTICS := 1
+
+# Pass options to the pipeline, e.g. `make run ARGS="--new-carts 25"` or `ARGS="--profile large"`.
+ARGS ?=
+
+.PHONY: help setup run test test-connectors test-project lint gate plan clean
+
+help:
+	@echo "make run    - the whole pipeline on the embedded default (simulator -> DuckDB -> models -> gate)"
+	@echo "make test   - every test (connectors, SQLMesh unit tests, simulators, end to end)"
+	@echo "make setup  - only create the environments (uv, root, pyairbyte, each connector)"
+	@echo "make plan   - sqlmesh plan dev with the loads pinned (ENV=dev)"
+	@echo "make lint   - ruff + sqlmesh format --check + sqlmesh lint"
+
+# uv itself, pinned, in a private venv: nothing is installed by hand or globally.
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# Three kinds of environment that cannot share a venv (see DESIGN.md): the root project
+# (SQLMesh, GX), the PyAirbyte runner, and one per connector with its own airbyte-cdk.
+setup: $(UV)
+	$(UV) sync --locked --quiet
+	$(UV) sync --locked --quiet --project pyairbyte
+	@for c in $(CONNECTORS); do $(UV) sync --locked --quiet --project $$c || exit 1; done
+
+run: setup
+	.venv/bin/commerce-stack run $(ARGS)
+
+test: setup test-connectors test-project lint
+
+test-connectors:
+	@for c in $(CONNECTORS); do \
+	  echo "== $$c"; (cd $$c && ../../$(UV) run --locked --quiet pytest -q) || exit 1; \
+	done
+
+test-project:
+	.venv/bin/python -m pytest -q
+
+lint:
+	.venv/bin/ruff check src tests benchmarks connectors
+	.venv/bin/commerce-stack sqlmesh format --check
+	.venv/bin/commerce-stack sqlmesh lint
+
+ENV ?= dev
+plan: setup
+	.venv/bin/commerce-stack sqlmesh plan $(ENV)
+
+gate: setup
+	.venv/bin/commerce-stack gate
+
+clean:
+	rm -rf data .cache

@@ -1,0 +1,93 @@
+"""`commerce-stack`: the pipeline's command line (the Makefile calls it).
+
+    commerce-stack run [--profile large] [--new-carts N] [--no-simulator]
+    commerce-stack gate                      plan the candidate env, gate it, promote it
+    commerce-stack loads                     print each source's pinned high-water mark
+    commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _run(args: argparse.Namespace) -> int:
+    from commerce_stack import pipeline
+
+    summary = pipeline.run(
+        profile=args.profile,
+        seed=args.seed,
+        new_carts=args.new_carts,
+        use_simulator=not args.no_simulator,
+    )
+    pipeline.print_summary(summary)
+    return 0 if summary.promoted else 1
+
+
+def _gate(args: argparse.Namespace) -> int:
+    from commerce_stack import pipeline
+
+    summary = pipeline.RunSummary(run_id="gate", warehouse=str(pipeline.warehouse_path()))
+    try:
+        summary.promoted = pipeline.transform_and_gate(summary, args.environment)
+    except pipeline.PipelineError as error:
+        print(f"GATE FAILED: {error}", file=sys.stderr)
+        return 1
+    summary.status = "promoted" if summary.promoted else "blocked"
+    summary.rows_per_mart = pipeline.mart_row_counts()
+    pipeline.print_summary(summary)
+    return 0 if summary.promoted else 1
+
+
+def _loads(_: argparse.Namespace) -> int:
+    from commerce_stack.transform.project import current_loads
+
+    for load in current_loads():
+        print(f"{load.env_var}={load.loaded_through}")
+    return 0
+
+
+def _sqlmesh(args: argparse.Namespace) -> int:
+    """Analysts plan against the same pinned loads as the pipeline, so a model change shows
+    as exactly that change (and its downstream), not as every model re-reading raw data."""
+    from commerce_stack.paths import ROOT
+    from commerce_stack.transform.project import current_loads, pin_loads
+
+    pin_loads(current_loads())
+    os.chdir(ROOT)
+    from sqlmesh.cli.main import cli
+
+    return cli.main(args=args.sqlmesh_args, prog_name="sqlmesh", standalone_mode=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="commerce-stack", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="simulator -> sync -> plan -> gate -> promote -> summary")
+    run.add_argument("--profile", default="reference", help="simulator data set: reference | large")
+    run.add_argument("--seed", type=int, default=42)
+    run.add_argument("--new-carts", type=int, default=0, help="carts the simulator adds after its data set")
+    run.add_argument("--no-simulator", action="store_true",
+                     help="sync the APIs configured in the environment (e.g. FAKESTORE_BASE_URL)")
+    run.set_defaults(handler=_run)
+
+    gate = commands.add_parser("gate", help="plan an environment from the current raw data, gate, promote")
+    gate.add_argument("--environment", default="candidate")
+    gate.set_defaults(handler=_gate)
+
+    commands.add_parser("loads", help="print the pinned loads").set_defaults(handler=_loads)
+
+    sqlmesh = commands.add_parser("sqlmesh", help="run the sqlmesh CLI with the loads pinned")
+    sqlmesh.add_argument("sqlmesh_args", nargs=argparse.REMAINDER)
+    sqlmesh.set_defaults(handler=_sqlmesh)
+
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Ingestion: the Airbyte connections of airbyte_config/, run locally through PyAirbyte."""

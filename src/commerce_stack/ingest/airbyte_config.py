@@ -1,0 +1,149 @@
+"""Read the Airbyte sources, destinations and connections declared in `airbyte_config/`.
+
+The same files describe the production Airbyte instance and drive the local PyAirbyte runner,
+so this module only parses and validates; it imports nothing from Airbyte.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from commerce_stack.paths import AIRBYTE_CONFIG_DIR, ROOT
+
+SYNC_MODES = {"full_refresh", "incremental"}
+DESTINATION_SYNC_MODES = {"append", "overwrite", "append_dedup"}
+_ENV_REF = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<default>[^}]*))?\}")
+
+
+class AirbyteConfigError(ValueError):
+    """A declaration in airbyte_config/ is missing, malformed or refers to an unset variable."""
+
+
+def interpolate(value: Any, where: str) -> Any:
+    """Replace ${VAR} / ${VAR:-default} in strings, recursively; unset variables are an error."""
+    if isinstance(value, dict):
+        return {k: interpolate(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [interpolate(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group("name"), match.group("default")
+        if name in os.environ:
+            return os.environ[name]
+        if default is not None:
+            return default
+        raise AirbyteConfigError(f"{where}: environment variable {name} is not set")
+
+    return _ENV_REF.sub(substitute, value)
+
+
+@dataclass(frozen=True)
+class StreamConfig:
+    name: str
+    sync_mode: str
+    destination_sync_mode: str
+    primary_key: list[str]
+    cursor_field: str | None
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    connector_name: str
+    local_path: Path
+    configuration: dict[str, Any]
+
+    @property
+    def executable(self) -> Path:
+        """The connector's console script inside its own uv environment."""
+        return self.local_path / ".venv" / "bin" / self.connector_name
+
+
+@dataclass(frozen=True)
+class ConnectionConfig:
+    name: str
+    source: SourceConfig
+    namespace: str
+    streams: list[StreamConfig]
+    schedule: dict[str, Any]
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise AirbyteConfigError(f"{path.relative_to(ROOT)} does not exist")
+    data = yaml.safe_load(path.read_text())
+    if not isinstance(data, dict):
+        raise AirbyteConfigError(f"{path.relative_to(ROOT)} must be a mapping")
+    return data
+
+
+def _require(data: dict[str, Any], key: str, where: str) -> Any:
+    if key not in data or data[key] in (None, ""):
+        raise AirbyteConfigError(f"{where}: '{key}' is required")
+    return data[key]
+
+
+def load_source(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> SourceConfig:
+    path = config_dir / "sources" / f"{name}.yaml"
+    data = _load_yaml(path)
+    where = f"sources/{name}.yaml"
+    connector = _require(data, "connector", where)
+    return SourceConfig(
+        name=_require(data, "name", where),
+        connector_name=_require(connector, "name", f"{where}: connector"),
+        local_path=ROOT / _require(connector, "local_path", f"{where}: connector"),
+        configuration=interpolate(data.get("configuration", {}), f"{where}: configuration"),
+    )
+
+
+def _stream(data: dict[str, Any], where: str) -> StreamConfig:
+    name = _require(data, "name", where)
+    where = f"{where}: stream {name}"
+    sync_mode = _require(data, "sync_mode", where)
+    if sync_mode not in SYNC_MODES:
+        raise AirbyteConfigError(f"{where}: sync_mode must be one of {sorted(SYNC_MODES)}")
+    destination_sync_mode = _require(data, "destination_sync_mode", where)
+    if destination_sync_mode not in DESTINATION_SYNC_MODES:
+        raise AirbyteConfigError(
+            f"{where}: destination_sync_mode must be one of {sorted(DESTINATION_SYNC_MODES)}"
+        )
+    cursor_field = data.get("cursor_field")
+    if sync_mode == "incremental" and not cursor_field:
+        raise AirbyteConfigError(f"{where}: an incremental stream needs a cursor_field")
+    return StreamConfig(
+        name=name,
+        sync_mode=sync_mode,
+        destination_sync_mode=destination_sync_mode,
+        primary_key=list(data.get("primary_key") or []),
+        cursor_field=cursor_field,
+    )
+
+
+def load_connection(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> ConnectionConfig:
+    data = _load_yaml(config_dir / "connections" / f"{name}.yaml")
+    where = f"connections/{name}.yaml"
+    streams = [_stream(s, where) for s in _require(data, "streams", where)]
+    return ConnectionConfig(
+        name=_require(data, "name", where),
+        source=load_source(_require(data, "source", where), config_dir),
+        namespace=_require(data, "namespace", where),
+        streams=streams,
+        schedule=data.get("schedule", {}),
+    )
+
+
+def connection_names(config_dir: Path = AIRBYTE_CONFIG_DIR) -> list[str]:
+    """Active connections, in file-name order."""
+    names = []
+    for path in sorted((config_dir / "connections").glob("*.yaml")):
+        if _load_yaml(path).get("status", "active") == "active":
+            names.append(path.stem)
+    return names

@@ -1,0 +1,210 @@
+"""Run the connections declared in airbyte_config/ through PyAirbyte into the DuckDB warehouse.
+
+Runs in the PyAirbyte environment (pyairbyte/.venv), never in the SQLMesh one:
+
+    pyairbyte/.venv/bin/python -m commerce_stack.ingest.sync [--connection NAME ...]
+
+Each connector runs from its own uv venv (connectors/<name>/.venv), in offline mode. Raw tables
+get Airbyte's columns (_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta); the stream state
+lives in the cache's _airbyte_state table, so the next run continues from it. The last stdout
+line is `SYNC_SUMMARY=<json>` for the orchestrator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+# PyAirbyte must never reach for the connector registry or send telemetry.
+os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+import duckdb  # noqa: E402
+
+from commerce_stack.ingest.airbyte_config import (  # noqa: E402
+    ConnectionConfig,
+    StreamConfig,
+    connection_names,
+    load_connection,
+)
+from commerce_stack.paths import runs_dir, warehouse_path  # noqa: E402
+
+WRITE_STRATEGIES = {"append": "append", "append_dedup": "merge", "overwrite": "replace"}
+
+
+class SyncError(RuntimeError):
+    """A connection could not run; the message says which and why."""
+
+
+@dataclass
+class StreamResult:
+    name: str
+    sync_mode: str
+    records: int
+    state: dict[str, Any] | None
+
+
+@dataclass
+class ConnectionResult:
+    connection: str
+    namespace: str
+    seconds: float
+    streams: list[StreamResult] = field(default_factory=list)
+
+
+def _row_counts(db_path: Path, schema: str, tables: list[str]) -> dict[str, int]:
+    if not db_path.exists():
+        return dict.fromkeys(tables, 0)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        existing = {
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [schema]
+            ).fetchall()
+        }
+        return {
+            t: con.execute(f'SELECT count(*) FROM "{schema}"."{t}"').fetchone()[0] if t in existing else 0
+            for t in tables
+        }
+
+
+def _stream_states(db_path: Path, schema: str) -> dict[str, dict[str, Any]]:
+    """Per-stream state as PyAirbyte stored it in the cache."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, "_airbyte_state"],
+        ).fetchone()[0]
+        if not found:
+            return {}
+        rows = con.execute(f'SELECT stream_name, state_json FROM "{schema}"._airbyte_state').fetchall()
+    states = {}
+    for stream_name, state_json in rows:
+        message = json.loads(state_json)
+        states[stream_name] = (message.get("stream") or {}).get("stream_state")
+    return states
+
+
+def _check_declaration(declared: list[StreamConfig], source: Any, connection: str) -> None:
+    """The connection file and the connector's catalog must agree on modes, cursors and keys."""
+    catalog = {s.name: s for s in source.discovered_catalog.streams}
+    for stream in declared:
+        where = f"connection {connection}: stream {stream.name}"
+        if stream.name not in catalog:
+            raise SyncError(f"{where} is not offered by the connector (it has {sorted(catalog)})")
+        found = catalog[stream.name]
+        modes = {m.value if hasattr(m, "value") else str(m) for m in found.supported_sync_modes}
+        if stream.sync_mode not in modes:
+            raise SyncError(f"{where}: sync_mode {stream.sync_mode} not supported (supports {sorted(modes)})")
+        if stream.sync_mode == "incremental" and found.default_cursor_field not in (
+            None,
+            [],
+            [stream.cursor_field],
+        ):
+            raise SyncError(
+                f"{where}: cursor_field {stream.cursor_field!r} differs from the connector's "
+                f"{found.default_cursor_field}"
+            )
+        declared_pk = [[k] for k in stream.primary_key]
+        if found.source_defined_primary_key and found.source_defined_primary_key != declared_pk:
+            raise SyncError(
+                f"{where}: primary_key {stream.primary_key} differs from the connector's "
+                f"{found.source_defined_primary_key}"
+            )
+
+
+def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionResult:
+    import airbyte as ab
+    from airbyte.caches import DuckDBCache
+
+    source_cfg = connection.source
+    if not source_cfg.executable.exists():
+        raise SyncError(
+            f"connector {source_cfg.connector_name} is not installed at {source_cfg.executable}; "
+            "run `make setup` (uv sync in its folder)"
+        )
+    started = time.monotonic()
+    stream_names = [s.name for s in connection.streams]
+    print(f"==> {connection.name}: {source_cfg.connector_name} -> {db_path.name}:{connection.namespace}")
+    source = ab.get_source(
+        source_cfg.connector_name,
+        config=source_cfg.configuration,
+        local_executable=source_cfg.executable,
+        install_if_missing=False,
+    )
+    check = source.check  # PyAirbyte raises with the connector's own message on failure
+    try:
+        check()
+    except Exception as error:  # the connector's message is the useful part
+        raise SyncError(f"connection {connection.name}: check failed: {error}") from error
+    _check_declaration(connection.streams, source, connection.name)
+
+    before = _row_counts(db_path, connection.namespace, stream_names)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    cache = DuckDBCache(
+        db_path=db_path,
+        schema_name=connection.namespace,
+        cache_dir=runs_dir() / ".pyairbyte-cache",
+    )
+    try:
+        # One read per (sync mode, write strategy) group: PyAirbyte sets these per read.
+        groups: dict[tuple[str, str], list[str]] = {}
+        for stream in connection.streams:
+            key = (stream.sync_mode, WRITE_STRATEGIES[stream.destination_sync_mode])
+            groups.setdefault(key, []).append(stream.name)
+        for (sync_mode, strategy), names in groups.items():
+            print(f"    reading {', '.join(names)} ({sync_mode}, write {strategy})")
+            source.read(
+                cache=cache,
+                streams=names,
+                write_strategy=strategy,
+                force_full_refresh=sync_mode == "full_refresh",
+            )
+    finally:
+        cache.close()
+
+    after = _row_counts(db_path, connection.namespace, stream_names)
+    states = _stream_states(db_path, connection.namespace)
+    result = ConnectionResult(
+        connection=connection.name,
+        namespace=connection.namespace,
+        seconds=round(time.monotonic() - started, 2),
+    )
+    for stream in connection.streams:
+        records = after[stream.name] - before[stream.name]
+        result.streams.append(
+            StreamResult(stream.name, stream.sync_mode, records, states.get(stream.name))
+        )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connection", action="append", help="connection name (default: all active)")
+    parser.add_argument("--warehouse", type=Path, default=None, help="DuckDB file (default: the project's)")
+    args = parser.parse_args(argv)
+
+    db_path = (args.warehouse or warehouse_path()).resolve()
+    results = []
+    try:
+        for name in args.connection or connection_names():
+            results.append(run_connection(load_connection(name), db_path))
+    except Exception as error:  # one clear line for people, the chain for the log
+        print(f"SYNC FAILED: {error}", file=sys.stderr)
+        return 1
+    for result in results:
+        print(f"    {result.connection}: {result.seconds}s")
+        for stream in result.streams:
+            print(f"      {result.namespace}.{stream.name:<12} {stream.records:>9} records  state={stream.state}")
+    print("SYNC_SUMMARY=" + json.dumps([asdict(r) for r in results]), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Where things live in a checkout. The package is installed editable from src/, so the
+repository root is two levels above this file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AIRBYTE_CONFIG_DIR = ROOT / "airbyte_config"
+EXPECTATIONS_DIR = ROOT / "expectations"
+PYAIRBYTE_PYTHON = ROOT / "pyairbyte" / ".venv" / "bin" / "python"
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse file; COMMERCE_WAREHOUSE_PATH overrides (config.yaml reads it too)."""
+    path = Path(os.environ.get("COMMERCE_WAREHOUSE_PATH", "data/warehouse.duckdb"))
+    return path if path.is_absolute() else ROOT / path
+
+
+def runs_dir() -> Path:
+    """Per-run artefacts (logs, summaries, GX working context) live beside the warehouse."""
+    return warehouse_path().parent

@@ -1,0 +1,230 @@
+"""The whole pipeline on the embedded default, as `make run` runs it.
+
+    simulator -> Airbyte sync (PyAirbyte) -> pin loads -> sqlmesh plan <candidate>
+              -> GX gate on <candidate> -> sqlmesh plan prod (only if the gate passed) -> summary
+
+A failed gate leaves prod's views where they were: promotion is SQLMesh's virtual update to the
+tables the gate validated, and it simply does not happen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from commerce_stack.paths import PYAIRBYTE_PYTHON, ROOT, runs_dir, warehouse_path
+
+CANDIDATE_ENVIRONMENT = "candidate"
+MART_SCHEMA = "marts"
+
+
+class PipelineError(RuntimeError):
+    """A step failed; the message names the step and what to do."""
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    status: str = "running"
+    records_per_stream: dict[str, int] = field(default_factory=dict)
+    loads: dict[str, str] = field(default_factory=dict)
+    changed_models: list[str] = field(default_factory=list)
+    rows_per_mart: dict[str, int] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_total: int = 0
+    failing_checks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    promoted: bool = False
+    data_docs: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _step(title: str) -> None:
+    print(f"\n=== {title}", flush=True)
+
+
+@contextmanager
+def fakestore_simulator(profile: str, seed: int, new_carts: int) -> Iterator[str]:
+    """Start the local FakeStore API on a free port; yields its base URL."""
+    command = [
+        sys.executable, "-m", "commerce_stack.simulators.fakestore",
+        "--port", "0", "--seed", str(seed), "--profile", profile, "--new-carts", str(new_carts),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        if not line.startswith("FAKESTORE_SIMULATOR_URL="):
+            raise PipelineError(f"the FakeStore simulator did not start (it printed {line!r})")
+        yield line.split("=", 1)[1]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def sync(env: dict[str, str]) -> list[dict[str, Any]]:
+    """Run every declared connection in the PyAirbyte environment; returns its summary."""
+    if not PYAIRBYTE_PYTHON.exists():
+        raise PipelineError(f"{PYAIRBYTE_PYTHON} is missing: run `make setup`")
+    process = subprocess.Popen(
+        [str(PYAIRBYTE_PYTHON), "-m", "commerce_stack.ingest.sync"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    summary = None
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("SYNC_SUMMARY="):
+            summary = json.loads(line.split("=", 1)[1])
+        else:
+            print(line, end="", flush=True)
+    if process.wait() != 0 or summary is None:
+        raise PipelineError("the Airbyte sync failed (see the messages above); prod was not touched")
+    return summary
+
+
+def mart_row_counts(environment: str = "prod") -> dict[str, int]:
+    schema = MART_SCHEMA if environment == "prod" else f"{MART_SCHEMA}__{environment}"
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        tables = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1",
+                [schema],
+            ).fetchall()
+        ]
+        return {t: con.execute(f'SELECT count(*) FROM "{schema}"."{t}"').fetchone()[0] for t in tables}
+
+
+def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRONMENT) -> bool:
+    """Plan the candidate environment, gate it, promote it. Returns whether prod was promoted."""
+    from commerce_stack.quality.gate import run_gate
+    from commerce_stack.transform.project import current_loads, pin_loads, plan
+
+    loads = current_loads()
+    pin_loads(loads)
+    summary.loads = {load.source: load.loaded_through for load in loads}
+    for load in loads:
+        print(f"{load.source}: raw data pinned through {load.loaded_through} UTC")
+
+    _step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
+    started = time.monotonic()
+    try:
+        outcome = plan(environment)
+    except Exception as error:
+        raise PipelineError(f"sqlmesh plan {environment} failed, prod untouched: {error}") from error
+    summary.seconds["plan"] = round(time.monotonic() - started, 2)
+    summary.changed_models = outcome.directly_modified + outcome.indirectly_modified
+    if outcome.has_changes:
+        print(f"directly modified: {', '.join(outcome.directly_modified) or '-'}")
+        print(f"indirectly modified: {', '.join(outcome.indirectly_modified) or '-'}")
+        print(f"backfilled: {', '.join(outcome.backfilled) or '-'}")
+    else:
+        print("no model or data changes since the last promotion")
+
+    _step(f"Quality gate: Great Expectations on environment '{environment}'")
+    started = time.monotonic()
+    gate = run_gate(environment)
+    summary.seconds["gate"] = round(time.monotonic() - started, 2)
+    summary.checks_total = len(gate.checks)
+    summary.checks_passed = sum(c.success for c in gate.checks)
+    summary.failing_checks = [f"{c.label} [{c.owner}]" for c in gate.blocking_failures]
+    summary.warnings = [f"{c.label} [{c.owner}]" for c in gate.warnings]
+    summary.data_docs = str(gate.data_docs) if gate.data_docs else None
+    for check in gate.checks:
+        mark = "ok  " if check.success else ("FAIL" if check.severity == "block" else "warn")
+        detail = "" if check.success else f"  observed={check.observed_value} unexpected={check.unexpected_count}"
+        print(f"  {mark} {check.label}{detail}")
+    if not gate.passed:
+        return False
+
+    _step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
+    started = time.monotonic()
+    promoted = plan("prod")
+    summary.seconds["promote"] = round(time.monotonic() - started, 2)
+    if promoted.backfilled:
+        print(f"note: prod computed {', '.join(promoted.backfilled)} itself", flush=True)
+    return True
+
+
+def run(
+    profile: str = "reference",
+    seed: int = 42,
+    new_carts: int = 0,
+    use_simulator: bool = True,
+) -> RunSummary:
+    started = time.monotonic()
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    os.environ["COMMERCE_WAREHOUSE_PATH"] = str(warehouse_path())
+    summary = RunSummary(run_id=run_id, warehouse=str(warehouse_path()))
+    try:
+        if use_simulator:
+            _step(f"FakeStore simulator (profile {profile}, seed {seed}, {new_carts} new carts)")
+            with fakestore_simulator(profile, seed, new_carts) as url:
+                print(f"listening on {url}")
+                _sync_into(summary, {"FAKESTORE_BASE_URL": url})
+        else:
+            _sync_into(summary, {})
+        summary.promoted = transform_and_gate(summary)
+        summary.status = "promoted" if summary.promoted else "blocked"
+    except PipelineError as error:
+        summary.status = "failed"
+        summary.failing_checks.append(str(error))
+    summary.rows_per_mart = mart_row_counts() if warehouse_path().exists() else {}
+    summary.seconds["total"] = round(time.monotonic() - started, 2)
+    _write_summary(summary)
+    return summary
+
+
+def _sync_into(summary: RunSummary, env: dict[str, str]) -> None:
+    _step("Airbyte sync (PyAirbyte, offline) into the DuckDB warehouse")
+    started = time.monotonic()
+    for connection in sync(env):
+        for stream in connection["streams"]:
+            summary.records_per_stream[f"{connection['namespace']}.{stream['name']}"] = stream["records"]
+    summary.seconds["sync"] = round(time.monotonic() - started, 2)
+
+
+def _write_summary(summary: RunSummary) -> Path:
+    directory = runs_dir() / "runs"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{summary.run_id}.json"
+    path.write_text(json.dumps(asdict(summary), indent=2))
+    return path
+
+
+def print_summary(summary: RunSummary) -> None:
+    _step(f"Summary of run {summary.run_id}: {summary.status.upper()}")
+    print("records synced this run:")
+    for stream, records in summary.records_per_stream.items():
+        print(f"  {stream:<28} {records:>9}")
+    print("rows per mart (prod):")
+    for table, rows in summary.rows_per_mart.items():
+        print(f"  {MART_SCHEMA}.{table:<22} {rows:>9}")
+    print(f"checks passed: {summary.checks_passed}/{summary.checks_total}")
+    for failure in summary.failing_checks:
+        print(f"  BLOCKING: {failure}")
+    for warning in summary.warnings:
+        print(f"  warning: {warning}")
+    print(f"promoted to prod: {'yes' if summary.promoted else 'NO, prod left as it was'}")
+    print(f"warehouse: {summary.warehouse}")
+    if summary.data_docs:
+        print(f"data docs: {summary.data_docs}")
+    print(f"timings (s): {summary.seconds}")

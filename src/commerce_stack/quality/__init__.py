@@ -1,0 +1,1 @@
+"""The quality gate: Great Expectations suites (expectations/) on a SQLMesh environment."""

@@ -1,0 +1,1 @@
+"""Transformation: the SQLMesh project at the repository root, planned per load."""
