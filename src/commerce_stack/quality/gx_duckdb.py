@@ -7,7 +7,9 @@ for the dialects in `_PERSISTED_CONNECTION_DIALECTS`. We buffer DuckDB results b
 connection closes; every other dialect (BigQuery in production) keeps GX's own code path.
 
 `tests/quality/test_gx_duckdb_workaround.py` fails once upstream fixes the defect, so this
-module can be deleted then. The other half of the workaround is the `sqlalchemy<2.1` pin.
+module can be deleted then. The other half is the `sqlalchemy==2.0.44` pin in pyproject.toml:
+later releases reflect `pg_catalog.pg_collation`, which DuckDB 1.4 lacks, and GX then loses
+the schema of every column check.
 """
 
 from __future__ import annotations
@@ -47,5 +49,5 @@ def connection_string(path: str) -> str:
 
 
 def engine_kwargs() -> dict[str, Any]:
-    # read_only: never take the writer lock SQLMesh and PyAirbyte need; UTC like config.yaml.
-    return {"connect_args": {"read_only": True, "config": {"TimeZone": "UTC"}}}
+    # read_only: never take the writer lock SQLMesh and PyAirbyte need.
+    return {"connect_args": {"read_only": True}}
