@@ -12,9 +12,12 @@ committed files.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from dataclasses import dataclass, field
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +105,32 @@ def _check(suite_name: str, table: str, outcome: Any) -> CheckResult:
 
 
 def run_gate(environment: str) -> GateResult:
-    """Run every suite against `environment`; the caller decides what a failure stops."""
+    """Run every suite against `environment`; the caller decides what a failure stops.
+
+    GX runs in a child process: its SQLAlchemy engines keep read-only DuckDB connections that
+    would stop this process from opening the warehouse read-write for the promotion.
+    """
+    completed = subprocess.run(
+        [sys.executable, "-m", "commerce_stack.quality.gate", environment],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    payload = next(
+        (line.split("=", 1)[1] for line in completed.stdout.splitlines() if line.startswith("GATE_RESULT=")),
+        None,
+    )
+    if completed.returncode != 0 or payload is None:
+        raise RuntimeError(f"the Great Expectations checkpoint could not run (exit {completed.returncode})")
+    data = json.loads(payload)
+    return GateResult(
+        environment=data["environment"],
+        checks=[CheckResult(**check) for check in data["checks"]],
+        data_docs=Path(data["data_docs"]) if data["data_docs"] else None,
+    )
+
+
+def _run_checkpoint(environment: str) -> GateResult:
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
 
@@ -149,3 +177,9 @@ def run_gate(environment: str) -> GateResult:
     if docs:
         gate.data_docs = Path(docs[0]["site_url"].removeprefix("file://"))
     return gate
+
+
+if __name__ == "__main__":
+    result = _run_checkpoint(sys.argv[1])
+    payload = {**asdict(result), "data_docs": str(result.data_docs) if result.data_docs else None}
+    print("GATE_RESULT=" + json.dumps(payload, default=str), flush=True)

@@ -68,12 +68,16 @@ def plan(environment: str) -> PlanOutcome:
     Dev environments get views for unmodified models too, so the gate reads one schema suffix.
     """
     with sqlmesh_context() as ctx:
+        if environment != "prod":
+            # Start from prod every time, so the plan (and the gate) covers every difference
+            # from prod, not only what changed since this environment's last plan.
+            ctx.invalidate_environment(environment, sync=True)  # type: ignore[attr-defined]
         builder = ctx.plan_builder(  # type: ignore[attr-defined]
             environment, include_unmodified=environment != "prod"
         )
         built = builder.build()
         # Read what must be computed before applying: afterwards those intervals are filled.
-        backfill = sorted({s.name for s in built.missing_intervals})
+        backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
         ctx.apply(built)  # type: ignore[attr-defined]
         indirect = {s for ids in built.indirectly_modified.values() for s in ids}
         return PlanOutcome(

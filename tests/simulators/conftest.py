@@ -1,0 +1,82 @@
+"""Fixtures for the FakeStore simulator tests: real HTTP (urllib) against servers on 127.0.0.1:0."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.message import Message
+from typing import Any
+
+import pytest
+
+from commerce_stack.simulators.fakestore import FakeStoreSimulator
+
+
+@dataclass
+class HttpResult:
+    status: int
+    headers: Message
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+def http(method: str, url: str, body: Any = None, *, raw: bytes | None = None,
+         content_type: str = "application/json", timeout: float = 10) -> HttpResult:
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    headers = {"Content-Type": content_type} if data is not None else {}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return HttpResult(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return HttpResult(error.code, error.headers, error.read())
+
+
+Client = Callable[..., HttpResult]
+
+
+def _client(sim: FakeStoreSimulator) -> Client:
+    def call(path: str, method: str = "GET", body: Any = None, **kwargs: Any) -> HttpResult:
+        return http(method, sim.url + path, body, **kwargs)
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def reference_sim() -> Iterator[FakeStoreSimulator]:
+    """One shared reference server, for read-only tests (never mutate it: use `sim` instead)."""
+    with FakeStoreSimulator(seed=42, profile="reference") as sim:
+        yield sim
+
+
+@pytest.fixture
+def get(reference_sim: FakeStoreSimulator) -> Client:
+    """`get(path)` (or `get(path, "POST", body)`) against the shared reference server."""
+    return _client(reference_sim)
+
+
+@pytest.fixture
+def sim() -> Iterator[FakeStoreSimulator]:
+    """A private reference server for tests that add carts, faults or records."""
+    with FakeStoreSimulator(seed=42, profile="reference") as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def call(sim: FakeStoreSimulator) -> Client:
+    return _client(sim)
+
+
+@pytest.fixture
+def client_for() -> Callable[[FakeStoreSimulator], Client]:
+    return _client
