@@ -1,9 +1,9 @@
 """`commerce-stack`: the pipeline's command line (the Makefile calls it).
 
-    commerce-stack run [--profile large] [--new-carts N] [--no-simulator]
-    commerce-stack gate                      plan the candidate env, gate it, promote it
-    commerce-stack loads                     print each source's pinned high-water mark
-    commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
+commerce-stack run [--profile large] [--new-carts N] [--no-simulator]
+commerce-stack gate                      plan the candidate env, gate it, promote it
+commerce-stack loads                     print each source's pinned high-water mark
+commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
 """
 
 from __future__ import annotations
@@ -63,16 +63,20 @@ def _sqlmesh(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="commerce-stack", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="commerce-stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="simulator -> sync -> plan -> gate -> promote -> summary")
     run.add_argument("--profile", default="reference", help="simulator data set: reference | large")
     run.add_argument("--seed", type=int, default=42)
     run.add_argument("--new-carts", type=int, default=0, help="carts the simulator adds after its data set")
-    run.add_argument("--no-simulator", action="store_true",
-                     help="sync the APIs configured in the environment (e.g. FAKESTORE_BASE_URL)")
+    run.add_argument(
+        "--no-simulator",
+        action="store_true",
+        help="sync the APIs configured in the environment (e.g. FAKESTORE_BASE_URL)",
+    )
     run.set_defaults(handler=_run)
 
     gate = commands.add_parser("gate", help="plan an environment from the current raw data, gate, promote")

@@ -150,7 +150,9 @@ def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRON
     summary.data_docs = str(gate.data_docs) if gate.data_docs else None
     for check in gate.checks:
         mark = "ok  " if check.success else ("FAIL" if check.severity == "block" else "warn")
-        detail = "" if check.success else f"  observed={check.observed_value} unexpected={check.unexpected_count}"
+        detail = (
+            "" if check.success else f"  observed={check.observed_value} unexpected={check.unexpected_count}"
+        )
         print(f"  {mark} {check.label}{detail}")
     if not gate.passed:
         return False

@@ -39,9 +39,21 @@ def test_given_no_raw_table_when_computing_the_load_then_nothing_is_loaded():
 
 
 def test_given_a_re_read_of_unchanged_records_when_computing_the_load_then_it_does_not_move(con):
-    _append(con, [(1, "open", "[1]", "a", datetime(2026, 1, 1, 10)), (2, "open", "[2]", "b", datetime(2026, 1, 1, 10))])
+    _append(
+        con,
+        [
+            (1, "open", "[1]", "a", datetime(2026, 1, 1, 10)),
+            (2, "open", "[2]", "b", datetime(2026, 1, 1, 10)),
+        ],
+    )
     first = source_load(con, CONNECTION).loaded_through
-    _append(con, [(1, "open", "[1]", "c", datetime(2026, 1, 2, 10)), (2, "open", "[2]", "d", datetime(2026, 1, 2, 10))])
+    _append(
+        con,
+        [
+            (1, "open", "[1]", "c", datetime(2026, 1, 2, 10)),
+            (2, "open", "[2]", "d", datetime(2026, 1, 2, 10)),
+        ],
+    )
 
     assert first == "2026-01-01 10:00:00.000000"
     assert source_load(con, CONNECTION).loaded_through == first
@@ -61,5 +73,7 @@ def test_given_a_record_that_reverts_when_computing_the_load_then_the_revert_cou
 
 
 def test_given_a_change_only_in_a_json_column_when_computing_the_load_then_it_moves(con):
-    _append(con, [(1, "open", "[1]", "a", datetime(2026, 1, 1)), (1, "open", "[1, 2]", "b", datetime(2026, 1, 5))])
+    _append(
+        con, [(1, "open", "[1]", "a", datetime(2026, 1, 1)), (1, "open", "[1, 2]", "b", datetime(2026, 1, 5))]
+    )
     assert source_load(con, CONNECTION).loaded_through == "2026-01-05 00:00:00.000000"

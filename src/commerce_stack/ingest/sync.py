@@ -178,14 +178,14 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
     )
     for stream in connection.streams:
         records = after[stream.name] - before[stream.name]
-        result.streams.append(
-            StreamResult(stream.name, stream.sync_mode, records, states.get(stream.name))
-        )
+        result.streams.append(StreamResult(stream.name, stream.sync_mode, records, states.get(stream.name)))
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--connection", action="append", help="connection name (default: all active)")
     parser.add_argument("--warehouse", type=Path, default=None, help="DuckDB file (default: the project's)")
     args = parser.parse_args(argv)
@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         print(f"    {result.connection}: {result.seconds}s")
         for stream in result.streams:
-            print(f"      {result.namespace}.{stream.name:<12} {stream.records:>9} records  state={stream.state}")
+            table = f"{result.namespace}.{stream.name}"
+            print(f"      {table:<28} {stream.records:>9} records  state={stream.state}")
     print("SYNC_SUMMARY=" + json.dumps([asdict(r) for r in results]), flush=True)
     return 0
 
