@@ -43,7 +43,7 @@ test: setup test-connectors test-project lint
 
 test-connectors:
 	@for c in $(CONNECTORS); do \
-	  echo "== $$c"; (cd $$c && ../../$(UV) run --locked --quiet pytest -q) || exit 1; \
+	  echo "== $$c"; (cd $$c && ../../$(UV) run --locked --quiet pytest -q unit_tests integration_tests) || exit 1; \
 	done
 
 test-project:

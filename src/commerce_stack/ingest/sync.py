@@ -153,18 +153,27 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
         cache_dir=runs_dir() / ".pyairbyte-cache",
     )
     try:
-        # One read per (sync mode, write strategy) group: PyAirbyte sets these per read.
-        groups: dict[tuple[str, str], list[str]] = {}
+        # PyAirbyte sets the sync mode and write strategy per read, so streams are grouped.
+        # A full-refresh-only stream reads as full refresh anyway; forcing is only needed
+        # where the connection declares full refresh for a stream that could go incremental.
+        incremental_capable = {
+            s.name
+            for s in source.discovered_catalog.streams
+            if any(str(getattr(m, "value", m)) == "incremental" for m in s.supported_sync_modes)
+        }
+        groups: dict[tuple[bool, str], list[str]] = {}
         for stream in connection.streams:
-            key = (stream.sync_mode, WRITE_STRATEGIES[stream.destination_sync_mode])
+            force = stream.sync_mode == "full_refresh" and stream.name in incremental_capable
+            key = (force, WRITE_STRATEGIES[stream.destination_sync_mode])
             groups.setdefault(key, []).append(stream.name)
-        for (sync_mode, strategy), names in groups.items():
-            print(f"    reading {', '.join(names)} ({sync_mode}, write {strategy})")
+        for (force, strategy), names in groups.items():
+            print(f"    reading {', '.join(names)} (write {strategy}{', forced full refresh' if force else ''})")
             source.read(
                 cache=cache,
                 streams=names,
                 write_strategy=strategy,
-                force_full_refresh=sync_mode == "full_refresh",
+                force_full_refresh=force,
+                skip_validation=True,  # `check` above already validated the configuration
             )
     finally:
         cache.close()

@@ -1,0 +1,164 @@
+"""End to end: the ``source-fakestore`` binary against the project's local FakeStore simulator.
+
+The simulator (``commerce_stack.simulators.fakestore``, in the repository's ``src/``) runs as a
+subprocess of the repository's own environment (``<repo>/.venv/bin/python``); the connector runs as
+the console script installed in this project's environment. Nothing is skipped: if the simulator
+cannot start, the tests fail.
+
+Run: ``cd connectors/source-fakestore && uv run pytest integration_tests -q``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import subprocess
+import sys
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CONNECTOR_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = CONNECTOR_DIR.parents[1]
+SIMULATOR_PYTHON = Path(os.environ.get("FAKESTORE_SIMULATOR_PYTHON", REPO_ROOT / ".venv" / "bin" / "python"))
+CATALOG = CONNECTOR_DIR / "integration_tests" / "configured_catalog.json"
+ABNORMAL_STATE = CONNECTOR_DIR / "integration_tests" / "abnormal_state.json"
+URL_PREFIX = "FAKESTORE_SIMULATOR_URL="
+STARTUP_TIMEOUT_S = 30
+READ_TIMEOUT_S = 300
+
+
+def _connector_binary() -> str:
+    candidate = Path(sys.executable).with_name("source-fakestore")
+    found = str(candidate) if candidate.exists() else shutil.which("source-fakestore")
+    assert found, (
+        "source-fakestore is not installed in this environment: run `uv sync` in connectors/source-fakestore"
+    )
+    return found
+
+
+@pytest.fixture(scope="module")
+def simulator_url() -> Iterator[str]:
+    """Start the simulator on a free port and yield the URL it prints."""
+    assert SIMULATOR_PYTHON.exists(), f"simulator interpreter not found: {SIMULATOR_PYTHON}"
+    process = subprocess.Popen(
+        [str(SIMULATOR_PYTHON), "-m", "commerce_stack.simulators.fakestore", "--port", "0"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = _read_url(process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _read_url(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    if not selector.select(timeout=STARTUP_TIMEOUT_S):
+        process.kill()
+        pytest.fail(f"simulator printed nothing within {STARTUP_TIMEOUT_S}s")
+    line = process.stdout.readline().strip()
+    if not line.startswith(URL_PREFIX):
+        process.kill()
+        stderr = process.stderr.read() if process.stderr else ""
+        pytest.fail(f"simulator did not print its URL (got {line!r}); stderr:\n{stderr}")
+    return line.removeprefix(URL_PREFIX)
+
+
+def _read(tmp_path: Path, base_url: str, state: Path | None = None) -> list[dict]:
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"base_url": base_url, "start_date": "2019-01-01T00:00:00Z"}))
+    command = [_connector_binary(), "read", "--config", str(config), "--catalog", str(CATALOG)]
+    if state is not None:
+        command += ["--state", str(state)]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=READ_TIMEOUT_S, check=False)
+    messages = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
+    errors = [m for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
+    assert completed.returncode == 0 and not errors, (completed.returncode, errors, completed.stderr[-2000:])
+    return messages
+
+
+def _records(messages: list[dict], stream: str) -> list[dict]:
+    return [
+        m["record"]["data"] for m in messages if m["type"] == "RECORD" and m["record"]["stream"] == stream
+    ]
+
+
+def _final_states(messages: list[dict]) -> dict[str, dict]:
+    states: dict[str, dict] = {}
+    for message in messages:
+        if message["type"] == "STATE":
+            states[message["state"]["stream"]["stream_descriptor"]["name"]] = message["state"]
+    return states
+
+
+def _write_state(tmp_path: Path, messages: list[dict]) -> Path:
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(list(_final_states(messages).values())))
+    return path
+
+
+def test_given_reference_simulator_when_read_then_20_products_10_users_7_carts_and_carts_state(
+    simulator_url: str, tmp_path: Path
+) -> None:
+    messages = _read(tmp_path, simulator_url)
+
+    counts = Counter(m["record"]["stream"] for m in messages if m["type"] == "RECORD")
+    assert counts == {"products": 20, "users": 10, "carts": 7}
+    assert sorted(c["id"] for c in _records(messages, "carts")) == [1, 2, 3, 4, 5, 6, 7]
+    assert all("password" not in u for u in _records(messages, "users"))
+    assert _final_states(messages)["carts"]["stream"]["stream_state"] == {"date": "2020-03-02T00:00:00.000Z"}
+
+
+def test_given_trailing_slash_base_url_when_read_then_same_records(
+    simulator_url: str, tmp_path: Path
+) -> None:
+    messages = _read(tmp_path, simulator_url + "/")
+
+    counts = Counter(m["record"]["stream"] for m in messages if m["type"] == "RECORD")
+    assert counts == {"products": 20, "users": 10, "carts": 7}
+
+
+def test_given_state_in_year_2100_when_read_then_no_cart_and_state_kept(
+    simulator_url: str, tmp_path: Path
+) -> None:
+    messages = _read(tmp_path, simulator_url, state=ABNORMAL_STATE)
+
+    assert _records(messages, "carts") == []
+    assert _final_states(messages)["carts"]["stream"]["stream_state"] == {"date": "2100-01-01T00:00:00.000Z"}
+
+
+def test_given_prior_state_and_new_carts_when_read_then_new_carts_read_and_state_advances(
+    simulator_url: str, tmp_path: Path
+) -> None:
+    first = _read(tmp_path, simulator_url)
+    state = _write_state(tmp_path, first)
+    # The simulator's admin route appends the next deterministic carts, dated after the last one.
+    request = urllib.request.Request(f"{simulator_url}/__admin/carts?count=2", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback simulator
+        added = json.load(response)
+    assert len(added) == 2
+
+    second = _read(tmp_path, simulator_url, state=state)
+
+    cart_ids = {c["id"] for c in _records(second, "carts")}
+    assert {c["id"] for c in added} <= cart_ids
+    # Only the lookback (3 days before 2020-03-02) is re-read, never the whole history.
+    assert cart_ids.isdisjoint({2, 4})
+    newest = max(c["date"] for c in added)
+    assert _final_states(second)["carts"]["stream"]["stream_state"] == {"date": newest}

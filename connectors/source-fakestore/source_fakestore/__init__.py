@@ -1,0 +1,1 @@
+"""Airbyte declarative source for the FakeStore API; the manifest is ``manifest.yaml``."""
