@@ -21,9 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from commerce_stack.paths import PYAIRBYTE_PYTHON, ROOT, runs_dir, warehouse_path
+from commerce_stack.warehouse import row_counts
 
 CANDIDATE_ENVIRONMENT = "candidate"
 MART_SCHEMA = "marts"
@@ -101,16 +100,7 @@ def sync(env: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def mart_row_counts(environment: str = "prod") -> dict[str, int]:
-    schema = MART_SCHEMA if environment == "prod" else f"{MART_SCHEMA}__{environment}"
-    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-        tables = [
-            name
-            for (name,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1",
-                [schema],
-            ).fetchall()
-        ]
-        return {t: con.execute(f'SELECT count(*) FROM "{schema}"."{t}"').fetchone()[0] for t in tables}
+    return row_counts(MART_SCHEMA if environment == "prod" else f"{MART_SCHEMA}__{environment}")
 
 
 def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRONMENT) -> bool:

@@ -218,3 +218,19 @@ def test_keep_alive_and_content_length(sim):
         assert response.getheader("Connection") == "keep-alive"
         assert response.getheader("X-Powered-By") == "Express"
     conn.close()
+
+
+# --- request log -------------------------------------------------------------------------------------
+
+
+def test_request_log_records_api_requests_with_their_query_and_not_admin_calls(sim, call):
+    call("/carts?startdate=2020-03-01&enddate=2020-03-02")
+    call("/products/1")
+    call("/__admin/stats")
+
+    logged = call("/__admin/requests").json()
+    assert logged == [
+        {"method": "GET", "path": "/carts", "query": {"startdate": "2020-03-01", "enddate": "2020-03-02"}},
+        {"method": "GET", "path": "/products/1", "query": {}},
+    ]
+    assert sim.requests() == logged

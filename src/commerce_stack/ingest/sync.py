@@ -34,6 +34,7 @@ from commerce_stack.ingest.airbyte_config import (  # noqa: E402
     load_connection,
 )
 from commerce_stack.paths import runs_dir, warehouse_path  # noqa: E402
+from commerce_stack.warehouse import row_counts  # noqa: E402
 
 WRITE_STRATEGIES = {"append": "append", "append_dedup": "merge", "overwrite": "replace"}
 
@@ -58,20 +59,8 @@ class ConnectionResult:
     streams: list[StreamResult] = field(default_factory=list)
 
 
-def _row_counts(db_path: Path, schema: str, tables: list[str]) -> dict[str, int]:
-    if not db_path.exists():
-        return dict.fromkeys(tables, 0)
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        existing = {
-            name
-            for (name,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [schema]
-            ).fetchall()
-        }
-        return {
-            t: con.execute(f'SELECT count(*) FROM "{schema}"."{t}"').fetchone()[0] if t in existing else 0
-            for t in tables
-        }
+def _row_counts(db_path: Path, schema: str) -> dict[str, int]:
+    return row_counts(schema, db_path) if db_path.exists() else {}
 
 
 def _stream_states(db_path: Path, schema: str) -> dict[str, dict[str, Any]]:
@@ -130,7 +119,6 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
             "run `make setup` (uv sync in its folder)"
         )
     started = time.monotonic()
-    stream_names = [s.name for s in connection.streams]
     print(f"==> {connection.name}: {source_cfg.connector_name} -> {db_path.name}:{connection.namespace}")
     source = ab.get_source(
         source_cfg.connector_name,
@@ -145,7 +133,7 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
         raise SyncError(f"connection {connection.name}: check failed: {error}") from error
     _check_declaration(connection.streams, source, connection.name)
 
-    before = _row_counts(db_path, connection.namespace, stream_names)
+    before = _row_counts(db_path, connection.namespace)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     cache = DuckDBCache(
         db_path=db_path,
@@ -167,7 +155,9 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
             key = (force, WRITE_STRATEGIES[stream.destination_sync_mode])
             groups.setdefault(key, []).append(stream.name)
         for (force, strategy), names in groups.items():
-            print(f"    reading {', '.join(names)} (write {strategy}{', forced full refresh' if force else ''})")
+            print(
+                f"    reading {', '.join(names)} (write {strategy}{', forced full refresh' if force else ''})"
+            )
             source.read(
                 cache=cache,
                 streams=names,
@@ -178,7 +168,7 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
     finally:
         cache.close()
 
-    after = _row_counts(db_path, connection.namespace, stream_names)
+    after = _row_counts(db_path, connection.namespace)
     states = _stream_states(db_path, connection.namespace)
     result = ConnectionResult(
         connection=connection.name,
@@ -186,7 +176,7 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
         seconds=round(time.monotonic() - started, 2),
     )
     for stream in connection.streams:
-        records = after[stream.name] - before[stream.name]
+        records = after.get(stream.name, 0) - before.get(stream.name, 0)
         result.streams.append(StreamResult(stream.name, stream.sync_mode, records, states.get(stream.name)))
     return result
 

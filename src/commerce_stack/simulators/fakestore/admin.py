@@ -1,6 +1,7 @@
 """/__admin routes: not part of FakeStore. They steer a running simulator from tests and scripts.
 
     GET    /__admin/stats                       counts, requests served, faults served
+    GET    /__admin/requests                    the last API requests (method, path, query), oldest first
     POST   /__admin/carts?count=N               add the next N deterministic carts; returns them
     GET    /__admin/faults                      active faults
     POST   /__admin/faults                      add a fault (object) or several (array)
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from typing import Any
 
 from .faults import Fault, FaultBook
@@ -26,18 +28,25 @@ from .store import Store, as_int
 PREFIX = "/__admin"
 
 
+REQUEST_LOG_SIZE = 10_000  # enough to see every window of a backfill, bounded for long runs
+
+
 class RequestStats:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.requests = 0
         self.admin_requests = 0
         self.by_path: dict[str, int] = {}
+        # Lets a test see what a connector asked for (e.g. which date window it read).
+        self.log: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
 
-    def count(self, path: str) -> None:
+    def count(self, path: str, method: str = "GET", query: dict[str, list[str]] | None = None) -> None:
         family = "/" + path.split("/", 2)[1]
+        entry = {"method": method, "path": path, "query": {k: v[-1] for k, v in (query or {}).items()}}
         with self._lock:
             self.requests += 1
             self.by_path[family] = self.by_path.get(family, 0) + 1
+            self.log.append(entry)
 
     def count_admin(self) -> None:
         with self._lock:
@@ -47,6 +56,7 @@ class RequestStats:
         with self._lock:
             self.requests = self.admin_requests = 0
             self.by_path = {}
+            self.log.clear()
 
 
 class AdminApi:
@@ -65,6 +75,8 @@ class AdminApi:
         try:
             if route == "/stats" and method == "GET":
                 return json_response(self.stats_json())
+            if route == "/requests" and method == "GET":
+                return json_response(list(self.stats.log))
             if route == "/carts" and method == "POST":
                 return self._add_carts(query, body)
             if route == "/faults":

@@ -152,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == PREFIX or path.startswith(PREFIX + "/"):
             self._send(self.server.admin.handle(method, path, query, raw), head_only=method == "HEAD")
             return
-        self.server.stats.count(path)
+        self.server.stats.count(path, method, query)
         fault = self.server.faults.take(method, path)
         if fault is not None and self._apply_fault(fault):
             return

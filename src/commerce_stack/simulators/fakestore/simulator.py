@@ -139,6 +139,10 @@ class FakeStoreSimulator:
     def stats(self) -> dict[str, Any]:
         return self.admin.stats_json()
 
+    def requests(self) -> list[dict[str, Any]]:
+        """The last API requests served (method, path, last value of each query parameter)."""
+        return list(self.request_stats.log)
+
 
 def _wall_clock_ms() -> int:
     return int(time.time() * 1000)

@@ -1,0 +1,203 @@
+"""The whole pipeline, as `make run` runs it: simulator -> Airbyte sync -> SQLMesh -> GX gate -> prod.
+
+Four runs against one warehouse, in order (each test reads the module's shared history):
+1. a first run with the pipeline's own simulator: marts match the simulator's data set;
+2. new carts in the simulator: the sync reads only from the saved state (minus the lookback)
+   and the marts grow without duplicate keys;
+3. nothing new: the plan has no changes and no mart changes;
+4. new carts plus a suite that fails: the gate blocks, exits non-zero, names the check, and
+   prod's marts stay byte-for-byte what they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from commerce_stack.paths import EXPECTATIONS_DIR, ROOT
+from commerce_stack.simulators.fakestore import FakeStoreSimulator
+from commerce_stack.warehouse import fingerprints, row_counts
+
+REFERENCE = {"products": 20, "users": 10, "carts": 7, "cart_lines": 14}
+CARTS_STATE_AFTER_REFERENCE = "2020-03-02T00:00:00.000Z"
+FIRST_WINDOW_AFTER_LOOKBACK = "2020-02-28"  # state minus the connector's 3-day lookback
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+    summary: dict[str, Any]
+    marts: dict[str, str]  # prod fingerprints after the run
+    requests: list[dict[str, Any]]  # what the connector asked the simulator (external runs)
+
+
+class Pipeline:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.warehouse = workdir / "warehouse.duckdb"
+        self.env = {
+            **os.environ,
+            "COMMERCE_WAREHOUSE_PATH": str(self.warehouse),
+            "COMMERCE_EXPECTATIONS_DIR": str(EXPECTATIONS_DIR),
+        }
+
+    def run(self, *args: str, sim: FakeStoreSimulator | None = None, **env: str) -> Run:
+        if sim is not None:
+            sim.request_stats.reset()
+            env = {"FAKESTORE_BASE_URL": sim.url, **env}
+            args = (*args, "--no-simulator")
+        completed = subprocess.run(
+            [sys.executable, "-m", "commerce_stack.cli", "run", *args],
+            cwd=ROOT,
+            env={**self.env, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=900,
+        )
+        print(completed.stdout[-4000:])
+        summaries = sorted((self.workdir / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
+        return Run(
+            returncode=completed.returncode,
+            output=completed.stdout,
+            summary=json.loads(summaries[-1].read_text()),
+            marts=fingerprints("marts", self.warehouse),
+            requests=sim.requests() if sim else [],
+        )
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    pipeline = Pipeline(tmp_path_factory.mktemp("e2e"))
+    runs: dict[str, Any] = {"pipeline": pipeline}
+
+    runs["first"] = pipeline.run()
+    runs["first_raw"] = row_counts("raw_fakestore", pipeline.warehouse)
+
+    # The same seed and profile as the pipeline's own simulator: the same API, continued.
+    with FakeStoreSimulator(seed=42, profile="reference") as sim:
+        runs["added"] = sim.add_carts(5)
+        runs["second"] = pipeline.run(sim=sim)
+        runs["third"] = pipeline.run(sim=sim)
+
+        runs["late"] = sim.add_carts(3)
+        suites = pipeline.workdir / "expectations"
+        shutil.copytree(EXPECTATIONS_DIR, suites)
+        orders_suite = suites / "expectations" / "marts" / "orders.json"
+        suite = json.loads(orders_suite.read_text())
+        suite["expectations"].append(
+            {
+                "type": "expect_table_row_count_to_be_between",
+                "kwargs": {"max_value": 12},
+                "meta": {"owner": "e2e_test"},
+                "severity": "critical",
+            }
+        )
+        orders_suite.write_text(json.dumps(suite))
+        runs["blocked"] = pipeline.run(sim=sim, COMMERCE_EXPECTATIONS_DIR=str(suites))
+    return runs
+
+
+def _lines_in(carts: list[dict[str, Any]]) -> int:
+    return sum(len({p["productId"] for p in cart["products"]}) for cart in carts)
+
+
+def test_first_run_promotes_marts_that_match_the_simulator(history):
+    first: Run = history["first"]
+    assert first.returncode == 0, first.output
+    assert first.summary["status"] == "promoted"
+    assert first.summary["records_per_stream"] == {
+        "raw_fakestore.products": REFERENCE["products"],
+        "raw_fakestore.users": REFERENCE["users"],
+        "raw_fakestore.carts": REFERENCE["carts"],
+    }
+    assert history["first_raw"]["carts"] == REFERENCE["carts"]
+    pipeline: Pipeline = history["pipeline"]
+    assert row_counts("marts", pipeline.warehouse) != {}  # guard: the next asserts read the final state
+    assert first.summary["rows_per_mart"] == {
+        "customers": REFERENCE["users"],
+        "order_lines": REFERENCE["cart_lines"],
+        "orders": REFERENCE["carts"],
+        "products": REFERENCE["products"],
+    }
+    assert first.summary["checks_passed"] == first.summary["checks_total"] > 0
+    assert "=== Summary of run" in first.output and "promoted to prod: yes" in first.output
+    for table in ("products", "users", "carts"):
+        assert f"raw_fakestore.{table}" in first.output
+
+
+def test_raw_tables_have_airbyte_columns_and_no_password(history):
+    pipeline: Pipeline = history["pipeline"]
+    columns = {
+        (table, column)
+        for table, column in pipeline.query(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw_fakestore'"
+        )
+    }
+    for table in ("products", "users", "carts"):
+        for column in ("_airbyte_raw_id", "_airbyte_extracted_at", "_airbyte_meta"):
+            assert (table, column) in columns
+    assert ("users", "password") not in columns
+
+
+def test_second_run_reads_only_from_the_saved_state_and_adds_the_new_carts(history):
+    second: Run = history["second"]
+    assert second.returncode == 0, second.output
+    cart_windows = sorted(r["query"]["startdate"] for r in second.requests if r["path"] == "/carts")
+    assert cart_windows, "the connector did not read carts"
+    assert cart_windows[0] == FIRST_WINDOW_AFTER_LOOKBACK, cart_windows
+    added = history["added"]
+    expected_orders = REFERENCE["carts"] + len(added)
+    assert second.summary["rows_per_mart"]["orders"] == expected_orders
+    assert second.summary["rows_per_mart"]["order_lines"] == REFERENCE["cart_lines"] + _lines_in(added)
+    # re-read within the lookback, so more than the 5 new carts, far fewer than a full read
+    assert len(added) <= second.summary["records_per_stream"]["raw_fakestore.carts"] < expected_orders
+    pipeline: Pipeline = history["pipeline"]
+    duplicates = pipeline.query(
+        "SELECT 'orders', count(*) - count(DISTINCT order_key) FROM marts.orders UNION ALL "
+        "SELECT 'order_lines', count(*) - count(DISTINCT order_line_key) FROM marts.order_lines"
+    )
+    assert all(count == 0 for _, count in duplicates), duplicates
+    newest = pipeline.query("SELECT max(order_date) FROM marts.orders")[0][0]
+    assert str(newest) == max(c["date"] for c in added)[:10]
+
+
+def test_a_run_with_nothing_new_changes_no_mart(history):
+    second: Run = history["second"]
+    third: Run = history["third"]
+    assert third.returncode == 0, third.output
+    assert third.summary["changed_models"] == []
+    assert third.marts == second.marts
+    assert "no model or data changes" in third.output
+
+
+def test_a_failing_suite_blocks_promotion_and_leaves_prod_untouched(history):
+    third: Run = history["third"]
+    blocked: Run = history["blocked"]
+    assert blocked.returncode != 0
+    assert blocked.summary["status"] == "blocked"
+    assert blocked.marts == third.marts  # byte-for-byte: prod still serves the last promoted load
+    assert any(
+        "expect_table_row_count_to_be_between(marts__candidate.orders)" in f
+        for f in blocked.summary["failing_checks"]
+    )
+    assert "BLOCKING: expect_table_row_count_to_be_between" in blocked.output
+    assert "promoted to prod: NO" in blocked.output
+    # the candidate holds the new data the gate refused
+    pipeline: Pipeline = history["pipeline"]
+    candidate_orders = pipeline.query("SELECT count(*) FROM marts__candidate.orders")[0][0]
+    assert candidate_orders == REFERENCE["carts"] + len(history["added"]) + len(history["late"])
