@@ -127,7 +127,6 @@ def test_first_run_promotes_marts_that_match_the_simulator(history):
     }
     assert history["first_raw"]["carts"] == REFERENCE["carts"]
     pipeline: Pipeline = history["pipeline"]
-    assert row_counts("marts", pipeline.warehouse) != {}  # guard: the next asserts read the final state
     assert first.summary["rows_per_mart"] == {
         "customers": REFERENCE["users"],
         "order_lines": REFERENCE["cart_lines"],
@@ -142,12 +141,12 @@ def test_first_run_promotes_marts_that_match_the_simulator(history):
 
 def test_raw_tables_have_airbyte_columns_and_no_password(history):
     pipeline: Pipeline = history["pipeline"]
-    columns = {
-        (table, column)
-        for table, column in pipeline.query(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw_fakestore'"
+    columns = set(
+        pipeline.query(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'raw_fakestore'"
         )
-    }
+    )
     for table in ("products", "users", "carts"):
         for column in ("_airbyte_raw_id", "_airbyte_extracted_at", "_airbyte_meta"):
             assert (table, column) in columns
