@@ -126,7 +126,6 @@ def test_first_run_promotes_marts_that_match_the_simulator(history):
         "raw_fakestore.carts": REFERENCE["carts"],
     }
     assert history["first_raw"]["carts"] == REFERENCE["carts"]
-    pipeline: Pipeline = history["pipeline"]
     assert first.summary["rows_per_mart"] == {
         "customers": REFERENCE["users"],
         "order_lines": REFERENCE["cart_lines"],
