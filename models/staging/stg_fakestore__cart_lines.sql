@@ -1,0 +1,56 @@
+/* FakeStore cart lines: one row per product in the latest version of each cart at or before the pinned load. A product listed twice in one cart is one line with the quantities summed. */
+MODEL (
+  name staging.stg_fakestore__cart_lines,
+  kind FULL,
+  owner data_engineering,
+  cron '@daily',
+  grain (cart_id, product_id),
+  tags (fakestore, staging),
+  audits (
+    not_null(columns := [cart_id, product_id, line_number, extracted_at]),
+    unique_combination_of_columns(columns := [cart_id, product_id]),
+    unique_combination_of_columns(columns := [cart_id, line_number]),
+    not_null_non_blocking(columns := [quantity]),
+    accepted_range_non_blocking(column := quantity, min_v := 1)
+  )
+);
+
+WITH source AS (
+  /* Same pinning and deduplication as stg_fakestore__carts, so the lines belong to the cart versions staged there. */
+  SELECT
+    id,
+    products,
+    _airbyte_extracted_at
+  FROM raw_fakestore.carts
+  WHERE
+    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_fakestore)
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
+), unnested AS (
+  /* One row per element of the products array; a cart with an empty array has no lines. */
+  SELECT
+    source.id AS cart_id,
+    SAFE_CAST(JSON_VALUE(line, '$.productId') AS INT64) AS product_id,
+    SAFE_CAST(JSON_VALUE(line, '$.quantity') AS INT64) AS quantity,
+    source._airbyte_extracted_at AS extracted_at
+  FROM source
+  CROSS JOIN UNNEST(JSON_QUERY_ARRAY(source.products, '$')) AS line
+), summed AS (
+  SELECT
+    cart_id,
+    product_id,
+    SUM(quantity) AS quantity,
+    extracted_at
+  FROM unnested
+  GROUP BY
+    cart_id,
+    product_id,
+    extracted_at
+)
+SELECT
+  cart_id::INT64 AS cart_id, /* FakeStore cart id */
+  ROW_NUMBER() OVER (PARTITION BY cart_id ORDER BY product_id)::INT64 AS line_number, /* 1-based position of the line in its cart, ordered by product id */
+  product_id::INT64 AS product_id, /* FakeStore product id */
+  quantity::INT64 AS quantity, /* Units of the product in the cart, summed over repeated entries */
+  extracted_at::TIMESTAMP AS extracted_at /* When Airbyte extracted this version of the cart (UTC) */
+FROM summed
