@@ -50,12 +50,15 @@ def _loads(_: argparse.Namespace) -> int:
 
 
 def _sqlmesh(args: argparse.Namespace) -> int:
-    """Analysts plan against the same pinned loads as the pipeline, so a model change shows
-    as exactly that change (and its downstream), not as every model re-reading raw data."""
+    """Analysts plan against the loads prod serves, so a model change shows as exactly that
+    change and its downstream models, not as every model re-reading newer raw data."""
     from commerce_stack.paths import ROOT
-    from commerce_stack.transform.project import current_loads, pin_loads
+    from commerce_stack.transform.project import current_loads, pin_loads, promoted_loads
 
-    pin_loads(current_loads())
+    loads = promoted_loads() or current_loads()
+    pin_loads(loads)
+    for load in loads:
+        print(f"pinned {load.variable} = {load.loaded_through}", file=sys.stderr)
     os.chdir(ROOT)
     from sqlmesh.cli.main import cli
 

@@ -106,7 +106,7 @@ def mart_row_counts(environment: str = "prod") -> dict[str, int]:
 def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRONMENT) -> bool:
     """Plan the candidate environment, gate it, promote it. Returns whether prod was promoted."""
     from commerce_stack.quality.gate import run_gate
-    from commerce_stack.transform.project import current_loads, pin_loads, plan
+    from commerce_stack.transform.project import current_loads, pin_loads, plan, record_promoted
 
     loads = current_loads()
     pin_loads(loads)
@@ -150,6 +150,7 @@ def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRON
     _step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
     started = time.monotonic()
     promoted = plan("prod")
+    record_promoted(loads)
     summary.seconds["promote"] = round(time.monotonic() - started, 2)
     if promoted.backfilled:
         print(f"note: prod computed {', '.join(promoted.backfilled)} itself", flush=True)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
 from commerce_stack.ingest.airbyte_config import connection_names, load_connection
-from commerce_stack.paths import ROOT, warehouse_path
+from commerce_stack.paths import ROOT, runs_dir, warehouse_path
 from commerce_stack.transform.loads import SourceLoad, source_load
 
 GATEWAY = "duckdb"
@@ -24,6 +26,23 @@ def current_loads() -> list[SourceLoad]:
         return [SourceLoad(c.name, "1970-01-01 00:00:00") for c in connections]
     with duckdb.connect(str(path), read_only=True) as con:
         return [source_load(con, c) for c in connections]
+
+
+def _promoted_file() -> Path:
+    return runs_dir() / "promoted_loads.json"
+
+
+def record_promoted(loads: list[SourceLoad]) -> None:
+    """Remember the loads prod now serves, so later plans compare against exactly those."""
+    _promoted_file().write_text(json.dumps({load.source: load.loaded_through for load in loads}, indent=2))
+
+
+def promoted_loads() -> list[SourceLoad] | None:
+    """The loads of the last promotion on this warehouse, if the pipeline promoted one."""
+    path = _promoted_file()
+    if not path.exists():
+        return None
+    return [SourceLoad(source, through) for source, through in json.loads(path.read_text()).items()]
 
 
 def pin_loads(loads: list[SourceLoad]) -> None:

@@ -1,0 +1,67 @@
+"""An analytics engineer's change shows in `sqlmesh plan` with its downstream impact.
+
+The plan is built against the warehouse the end-to-end runs promoted, with the loads pinned as
+the pipeline pins them, so the only difference from prod is the edited model.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlmesh import Context
+from sqlmesh.utils.errors import NoChangesPlanError
+
+from commerce_stack.paths import ROOT
+from commerce_stack.transform.project import pin_loads, promoted_loads
+
+PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits")
+
+
+@pytest.fixture
+def project_copy(tmp_path, history, monkeypatch):
+    monkeypatch.setenv("COMMERCE_WAREHOUSE_PATH", str(history["pipeline"].warehouse))
+    monkeypatch.setenv("LOADED_THROUGH_FAKESTORE", "")  # pin_loads sets it; restored afterwards
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, copy / name)
+    (copy / "tests").mkdir()
+    for test in ROOT.glob("tests/test_*.yaml"):
+        shutil.copy2(test, copy / "tests" / test.name)
+    return copy
+
+
+def _plan(project) -> tuple[set[str], set[str]]:
+    # raw is ahead of prod (the last run was blocked): plan against what prod serves
+    pin_loads(promoted_loads())
+    ctx = Context(paths=str(project), gateway="duckdb")
+    try:
+        plan = ctx.plan_builder("dev", skip_tests=True).build()  # the edit breaks a unit test on purpose
+        direct = {s.name for s in plan.directly_modified}
+        indirect = {s.name for ids in plan.indirectly_modified.values() for s in ids}
+        return direct, indirect
+    finally:
+        ctx.close()
+
+
+def _short(names: set[str]) -> set[str]:
+    return {n.replace('"warehouse".', "").replace('"', "") for n in names}
+
+
+def test_given_no_edit_when_planning_dev_then_nothing_differs_from_prod(project_copy):
+    with pytest.raises(NoChangesPlanError, match="project files match the `prod` environment"):
+        _plan(project_copy)
+
+
+def test_given_an_edited_staging_model_when_planning_dev_then_its_marts_are_downstream(project_copy):
+    model = project_copy / "models" / "staging" / "stg_fakestore__products.sql"
+    text = model.read_text()
+    assert "TRIM(title) AS title" in text
+    model.write_text(text.replace("TRIM(title) AS title", "UPPER(TRIM(title)) AS title"))
+
+    direct, indirect = _plan(project_copy)
+
+    assert _short(direct) == {"staging.stg_fakestore__products"}
+    assert _short(indirect) == {"marts.products", "marts.order_lines", "marts.orders"}
