@@ -115,6 +115,7 @@ def run_gate(environment: str) -> GateResult:
         stdout=subprocess.PIPE,
         text=True,
         check=False,
+        env={**os.environ, "TQDM_DISABLE": "1"},  # GX's per-suite progress bars say nothing here
     )
     payload = next(
         (line.split("=", 1)[1] for line in completed.stdout.splitlines() if line.startswith("GATE_RESULT=")),
