@@ -112,16 +112,16 @@ def run_gate(environment: str) -> GateResult:
     """
     completed = subprocess.run(
         [sys.executable, "-m", "commerce_stack.quality.gate", environment],
-        stdout=subprocess.PIPE,
+        capture_output=True,  # GX draws progress bars on stderr: shown only if something failed
         text=True,
         check=False,
-        env={**os.environ, "TQDM_DISABLE": "1"},  # GX's per-suite progress bars say nothing here
     )
     payload = next(
         (line.split("=", 1)[1] for line in completed.stdout.splitlines() if line.startswith("GATE_RESULT=")),
         None,
     )
     if completed.returncode != 0 or payload is None:
+        print(completed.stderr[-5000:], file=sys.stderr)
         raise RuntimeError(f"the Great Expectations checkpoint could not run (exit {completed.returncode})")
     data = json.loads(payload)
     return GateResult(
