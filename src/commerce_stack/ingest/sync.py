@@ -126,10 +126,9 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
         local_executable=source_cfg.executable,
         install_if_missing=False,
     )
-    check = source.check  # PyAirbyte raises with the connector's own message on failure
     try:
-        check()
-    except Exception as error:  # the connector's message is the useful part
+        source.check()  # PyAirbyte raises with the connector's own message
+    except Exception as error:
         raise SyncError(f"connection {connection.name}: check failed: {error}") from error
     _check_declaration(connection.streams, source, connection.name)
 
