@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from commerce_stack.paths import PYAIRBYTE_PYTHON, ROOT, runs_dir, warehouse_path
 from commerce_stack.warehouse import row_counts
 
@@ -103,58 +105,132 @@ def mart_row_counts(environment: str = "prod") -> dict[str, int]:
     return row_counts(MART_SCHEMA if environment == "prod" else f"{MART_SCHEMA}__{environment}")
 
 
-def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRONMENT) -> bool:
-    """Plan the candidate environment, gate it, promote it. Returns whether prod was promoted."""
-    from commerce_stack.quality.gate import run_gate
-    from commerce_stack.transform.project import current_loads, pin_loads, plan, record_promoted
+def _audit_checks(failure: Any, environment: str) -> list[Any]:
+    """Blocking SQLMesh audits that stopped the plan, as gate results with reproduce SQL."""
+    from commerce_stack.quality.gate import CheckResult, schema_in
 
-    loads = current_loads()
-    pin_loads(loads)
-    summary.loads = {load.source: load.loaded_through for load in loads}
-    for load in loads:
-        print(f"{load.source}: raw data pinned through {load.loaded_through} UTC")
+    checks = []
+    for audit in failure.failures:
+        schema, _, table = audit.model.partition(".")
+        checks.append(
+            CheckResult(
+                check_id=f"sqlmesh_audit:{audit.model}:{audit.audit}",
+                suite=audit.model,
+                table=f"{schema_in(environment, schema)}.{table}",
+                expectation=audit.audit,
+                column=None,
+                severity="block",
+                owner=audit.owner,
+                success=False,
+                description=f"SQLMesh audit {audit.audit} found {audit.count} offending rows.",
+                unexpected_count=audit.count,
+                reproduce_sql=audit.sql,
+                check_source="sqlmesh_audit",
+            )
+        )
+    return checks
 
-    _step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
-    started = time.monotonic()
-    try:
-        outcome = plan(environment)
-    except Exception as error:
-        raise PipelineError(f"sqlmesh plan {environment} failed, prod untouched: {error}") from error
-    summary.seconds["plan"] = round(time.monotonic() - started, 2)
-    summary.changed_models = outcome.directly_modified + outcome.indirectly_modified
-    if outcome.has_changes:
-        print(f"directly modified: {', '.join(outcome.directly_modified) or '-'}")
-        print(f"indirectly modified: {', '.join(outcome.indirectly_modified) or '-'}")
-        print(f"backfilled: {', '.join(outcome.backfilled) or '-'}")
-    else:
-        print("no model or data changes since the last promotion")
 
-    _step(f"Quality gate: Great Expectations on environment '{environment}'")
-    started = time.monotonic()
-    gate = run_gate(environment)
-    summary.seconds["gate"] = round(time.monotonic() - started, 2)
-    summary.checks_total = len(gate.checks)
-    summary.checks_passed = sum(c.success for c in gate.checks)
-    summary.failing_checks = [f"{c.label} [{c.owner}]" for c in gate.blocking_failures]
-    summary.warnings = [f"{c.label} [{c.owner}]" for c in gate.warnings]
-    summary.data_docs = str(gate.data_docs) if gate.data_docs else None
-    for check in gate.checks:
+def _print_checks(checks: list[Any]) -> None:
+    for check in checks:
         mark = "ok  " if check.success else ("FAIL" if check.severity == "block" else "warn")
         detail = (
             "" if check.success else f"  observed={check.observed_value} unexpected={check.unexpected_count}"
         )
         print(f"  {mark} {check.label}{detail}")
-    if not gate.passed:
-        return False
 
-    _step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
-    started = time.monotonic()
-    promoted = plan("prod")
-    record_promoted(loads)
-    summary.seconds["promote"] = round(time.monotonic() - started, 2)
-    if promoted.backfilled:
-        print(f"note: prod computed {', '.join(promoted.backfilled)} itself", flush=True)
-    return True
+
+def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRONMENT) -> bool:
+    """Plan the candidate environment, gate it, promote it; record the run in the dq schema.
+
+    Returns whether prod was promoted. Whatever happens, the run and every check result are
+    appended to the warehouse's history before returning.
+    """
+    from commerce_stack.quality.gate import run_gate
+    from commerce_stack.quality.history import GateRun, collect_evidence, record
+    from commerce_stack.transform.project import (
+        AuditsFailed,
+        current_loads,
+        pin_loads,
+        plan,
+        record_promoted,
+    )
+
+    run = GateRun(run_id=summary.run_id, environment=environment, started_at=_utcnow())
+    loads = current_loads()
+    pin_loads(loads)
+    run.loads = summary.loads = {load.source: load.loaded_through for load in loads}
+    for load in loads:
+        print(f"{load.source}: raw data pinned through {load.loaded_through} UTC")
+
+    checks: list[Any] = []
+    snapshots: list[Any] = []
+    try:
+        _step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
+        started = time.monotonic()
+        try:
+            outcome = plan(environment)
+        except AuditsFailed as failure:
+            checks = _audit_checks(failure, environment)
+            run.status, run.message = "blocked", str(failure)
+            _print_checks(checks)
+            return False
+        except Exception as error:
+            run.status, run.message = "failed", f"sqlmesh plan {environment} failed: {error}"
+            raise PipelineError(f"{run.message}; prod untouched") from error
+        finally:
+            summary.seconds["plan"] = round(time.monotonic() - started, 2)
+        summary.changed_models = outcome.directly_modified + outcome.indirectly_modified
+        if outcome.has_changes:
+            print(f"directly modified: {', '.join(outcome.directly_modified) or '-'}")
+            print(f"indirectly modified: {', '.join(outcome.indirectly_modified) or '-'}")
+            print(f"backfilled: {', '.join(outcome.backfilled) or '-'}")
+        else:
+            print("no model or data changes since the last promotion")
+
+        _step(f"Quality gate: Great Expectations on environment '{environment}'")
+        started = time.monotonic()
+        try:
+            gate = run_gate(environment)
+        except RuntimeError as error:
+            run.status, run.message = "failed", str(error)
+            raise PipelineError(f"{error}; prod untouched") from error
+        checks, run.data_docs = gate.checks, str(gate.data_docs) if gate.data_docs else None
+        with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+            snapshots = collect_evidence(con, environment, checks)
+        summary.seconds["gate"] = round(time.monotonic() - started, 2)
+        _print_checks(checks)
+        if not gate.passed:
+            run.status = "blocked"
+            run.message = "blocking checks failed: " + ", ".join(c.label for c in gate.blocking_failures)
+            return False
+
+        _step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
+        started = time.monotonic()
+        promoted = plan("prod")
+        record_promoted(loads)
+        run.status, run.promoted = "promoted", True
+        summary.seconds["promote"] = round(time.monotonic() - started, 2)
+        if promoted.backfilled:
+            print(f"note: prod computed {', '.join(promoted.backfilled)} itself", flush=True)
+        return True
+    finally:
+        run.finished_at = _utcnow()
+        with duckdb.connect(str(warehouse_path())) as con:
+            record(con, run, checks, snapshots)
+        summary.checks_total = len(checks)
+        summary.checks_passed = sum(c.success for c in checks)
+        summary.failing_checks = [
+            f"{c.label} [{c.owner}]" for c in checks if not c.success and c.severity == "block"
+        ]
+        summary.warnings = [
+            f"{c.label} [{c.owner}]" for c in checks if not c.success and c.severity == "warn"
+        ]
+        summary.data_docs = run.data_docs
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def run(

@@ -5,6 +5,11 @@ model is read through SQLMesh's view `marts__<env>.orders`, which is exactly the
 that promotion will put behind `marts.orders`. Expectation `severity` decides the gate:
 `critical` blocks promotion, `warning` and `info` are reported only. `meta.owner` names who acts.
 
+Suites refer to other tables through schema tokens (`__MARTS__.orders`), replaced here by the
+environment's schema. Two checks are made at run time from a suite's `meta`, because they depend
+on the clock and on history: `freshness` (newest load no older than the SLA) and `volume` (row
+count not below a ratio of the last promoted run's).
+
 The reviewed suites stay in `expectations/`; GX runs in a working copy beside the warehouse
 (runs_dir()/gx) so that run-time datasources, checkpoints, results and Data Docs never churn
 committed files.
@@ -13,33 +18,51 @@ committed files.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
 import sys
+import uuid
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from commerce_stack.paths import EXPECTATIONS_DIR, runs_dir, warehouse_path
+from commerce_stack.quality.samples import failing_rows_sql
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 BLOCKING_SEVERITIES = {"critical"}
+SCHEMAS = ("marts", "staging")
+_RUNTIME_CHECK_NAMESPACE = uuid.UUID("6f1c0f5e-2b4e-4a57-9a8e-2f3c7f0d5a11")
 
 
 @dataclass
 class CheckResult:
+    check_id: str  # stable across runs: suite + expectation id
     suite: str
-    table: str
+    table: str  # the table validated, in the environment (marts__candidate.orders)
     expectation: str
     column: str | None
     severity: str  # "block" or "warn"
     owner: str
     success: bool
+    description: str | None = None
     observed_value: Any = None
     unexpected_count: int | None = None
     unexpected_percent: float | None = None
+    reproduce_sql: str | None = None
+    failing_samples: list[dict[str, Any]] = field(default_factory=list)
+    check_source: str = "great_expectations"
+
+    @property
+    def model(self) -> str:
+        """The model name without the environment suffix (marts.orders)."""
+        return self.suite
 
     @property
     def label(self) -> str:
@@ -71,37 +94,111 @@ def expectations_dir() -> Path:
     return Path(os.environ.get("COMMERCE_EXPECTATIONS_DIR", EXPECTATIONS_DIR))
 
 
-def _working_context_dir() -> Path:
+def schema_in(environment: str, schema: str) -> str:
+    return schema if environment == "prod" else f"{schema}__{environment}"
+
+
+def suite_files(directory: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Suite name -> suite JSON, as reviewed in expectations/."""
+    root = (directory or expectations_dir()) / "expectations"
+    suites = {}
+    for path in sorted(root.rglob("*.json")):
+        suite = json.loads(path.read_text())
+        suites[suite["name"]] = suite
+    return suites
+
+
+def _runtime_id(suite: str, kind: str) -> str:
+    return str(uuid.uuid5(_RUNTIME_CHECK_NAMESPACE, f"{suite}:{kind}"))
+
+
+def previous_promoted_counts() -> dict[str, int]:
+    """Row counts of the last promoted run, per model, from the results history (dq schema)."""
+    path = warehouse_path()
+    if not path.exists():
+        return {}
+    with duckdb.connect(str(path), read_only=True) as con:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'dq' AND table_name IN ('gate_runs', 'table_snapshots')"
+        ).fetchone()[0]
+        if found < 2:
+            return {}
+        rows = con.execute(
+            """
+            SELECT s.table_name, s.row_count FROM dq.table_snapshots AS s
+            WHERE s.run_id = (
+                SELECT run_id FROM dq.gate_runs WHERE promoted ORDER BY finished_at DESC LIMIT 1
+            )
+            """
+        ).fetchall()
+    return dict(rows)
+
+
+def runtime_checks(suite: dict[str, Any], now: datetime, previous: dict[str, int]) -> list[dict[str, Any]]:
+    """Freshness and volume expectations declared in a suite's meta, made concrete for this run."""
+    meta, name, checks = suite.get("meta") or {}, suite["name"], []
+    owner = meta.get("owner", "unowned")
+    freshness = meta.get("freshness")
+    if freshness:
+        column, hours = freshness["column"], float(freshness["max_age_hours"])
+        cutoff = (now - timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M:%S")
+        checks.append(
+            {
+                "id": _runtime_id(name, "freshness"),
+                "type": "unexpected_rows_expectation",
+                "kwargs": {
+                    "unexpected_rows_query": (
+                        f"SELECT MAX({column}) AS newest_{column} FROM {{batch}} "
+                        f"HAVING MAX({column}) < TIMESTAMP '{cutoff}'"
+                    )
+                },
+                "severity": freshness.get("severity", "critical"),
+                "meta": {
+                    "owner": freshness.get("owner", owner),
+                    "description": f"The newest {column} is older than the {hours:g}-hour freshness SLA.",
+                },
+            }
+        )
+    volume = meta.get("volume")
+    if volume and name in previous:
+        floor = math.ceil(previous[name] * float(volume["min_ratio_to_previous"]))
+        checks.append(
+            {
+                "id": _runtime_id(name, "volume"),
+                "type": "expect_table_row_count_to_be_between",
+                "kwargs": {"min_value": floor},
+                "severity": volume.get("severity", "critical"),
+                "meta": {
+                    "owner": volume.get("owner", owner),
+                    "description": (
+                        f"Row count fell below {volume['min_ratio_to_previous']:.0%} of the last promoted "
+                        f"run ({previous[name]} rows)."
+                    ),
+                },
+            }
+        )
+    return checks
+
+
+def _prepare_working_context(environment: str, now: datetime) -> Path:
     work = runs_dir() / "gx"
     source = expectations_dir()
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "great_expectations.yml", work / "great_expectations.yml")
     shutil.rmtree(work / "expectations", ignore_errors=True)
-    shutil.copytree(source / "expectations", work / "expectations")
+    previous = previous_promoted_counts()
+    for name, suite in suite_files(source).items():
+        text = json.dumps(suite)
+        for schema in SCHEMAS:
+            text = text.replace(f"__{schema.upper()}__", schema_in(environment, schema))
+        resolved = json.loads(text)
+        resolved["expectations"] += runtime_checks(suite, now, previous)
+        schema, _, table = name.partition(".")
+        target = work / "expectations" / schema / f"{table}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(resolved, indent=2))
     return work
-
-
-def _schema_in(environment: str, schema: str) -> str:
-    return schema if environment == "prod" else f"{schema}__{environment}"
-
-
-def _check(suite_name: str, table: str, outcome: Any) -> CheckResult:
-    config = outcome.expectation_config
-    result = outcome.result or {}
-    severity = str(getattr(config, "severity", "critical")).split(".")[-1].lower()
-    meta = config.meta or {}
-    return CheckResult(
-        suite=suite_name,
-        table=table,
-        expectation=config.type,
-        column=config.kwargs.get("column"),
-        severity="block" if severity in BLOCKING_SEVERITIES else "warn",
-        owner=str(meta.get("owner", "unowned")),
-        success=bool(outcome.success),
-        observed_value=result.get("observed_value"),
-        unexpected_count=result.get("unexpected_count"),
-        unexpected_percent=result.get("unexpected_percent"),
-    )
 
 
 def run_gate(environment: str) -> GateResult:
@@ -131,6 +228,30 @@ def run_gate(environment: str) -> GateResult:
     )
 
 
+def _check(suite_name: str, table: str, outcome: Any) -> CheckResult:
+    config = outcome.expectation_config
+    result = outcome.result or {}
+    severity = str(getattr(config, "severity", "critical")).split(".")[-1].lower()
+    meta = config.meta or {}
+    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
+    return CheckResult(
+        check_id=f"{suite_name}:{config.id}",
+        suite=suite_name,
+        table=table,
+        expectation=config.type,
+        column=kwargs.get("column")
+        or (", ".join(kwargs["column_list"]) if "column_list" in kwargs else None),
+        severity="block" if severity in BLOCKING_SEVERITIES else "warn",
+        owner=str(meta.get("owner", "unowned")),
+        success=bool(outcome.success),
+        description=meta.get("description") or config.notes,
+        observed_value=result.get("observed_value"),
+        unexpected_count=result.get("unexpected_count"),
+        unexpected_percent=result.get("unexpected_percent"),
+        reproduce_sql=None if outcome.success else failing_rows_sql(config.type, kwargs, table),
+    )
+
+
 def _run_checkpoint(environment: str) -> GateResult:
     import great_expectations as gx
     from great_expectations.checkpoint import UpdateDataDocsAction
@@ -138,7 +259,8 @@ def _run_checkpoint(environment: str) -> GateResult:
     from commerce_stack.quality import gx_duckdb
 
     gx_duckdb.install()
-    context = gx.get_context(mode="file", context_root_dir=str(_working_context_dir()))
+    now = datetime.now(UTC).replace(tzinfo=None)
+    context = gx.get_context(mode="file", context_root_dir=str(_prepare_working_context(environment, now)))
     datasource = context.data_sources.add_or_update_sql(
         name="warehouse",
         connection_string=gx_duckdb.connection_string(str(warehouse_path())),
@@ -148,7 +270,7 @@ def _run_checkpoint(environment: str) -> GateResult:
     tables: dict[str, str] = {}
     for suite in sorted(context.suites.all(), key=lambda s: s.name):
         schema, _, table = suite.name.partition(".")
-        env_schema = _schema_in(environment, schema)
+        env_schema = schema_in(environment, schema)
         asset_name = f"{env_schema}.{table}"
         tables[suite.name] = asset_name
         if asset_name in {a.name for a in datasource.assets}:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -76,6 +77,59 @@ class PlanOutcome:
         return bool(self.directly_modified or self.indirectly_modified)
 
 
+@dataclass
+class AuditFailure:
+    """A blocking SQLMesh audit that failed while building an environment."""
+
+    model: str  # schema.table
+    owner: str
+    audit: str
+    count: int
+    sql: str  # the audit's query on the physical table: returns the offending rows
+
+
+class AuditsFailed(RuntimeError):
+    def __init__(self, environment: str, failures: list[AuditFailure]) -> None:
+        self.failures = failures
+        names = ", ".join(f"{f.audit} on {f.model} ({f.count} rows)" for f in failures)
+        super().__init__(f"blocking SQLMesh audits failed in {environment}: {names}")
+
+
+def _audit_failures(errors: list[Any]) -> list[AuditFailure]:
+    from sqlmesh.utils.errors import NodeAuditsErrors
+
+    failures = []
+    for error in errors:
+        cause = error.__cause__
+        if isinstance(cause, NodeAuditsErrors):
+            for audit in cause.errors:
+                name = ".".join((audit.model_name or str(error.node)).replace('"', "").split(".")[-2:])
+                owner = (audit.model.owner if audit.model else None) or "unowned"
+                failures.append(
+                    AuditFailure(name, owner, audit.audit_name, int(audit.count), audit.sql("duckdb"))
+                )
+    return failures
+
+
+@contextmanager
+def _capturing_failed_models() -> Iterator[list[Any]]:
+    """SQLMesh reports the nodes that failed only to its console; keep them for the gate."""
+    from sqlmesh.core.console import get_console
+
+    console, captured = get_console(), []
+    original = console.log_failed_models
+
+    def capture(errors: list[Any]) -> None:
+        captured.extend(errors)
+        original(errors)
+
+    console.log_failed_models = capture  # type: ignore[method-assign]
+    try:
+        yield captured
+    finally:
+        console.log_failed_models = original  # type: ignore[method-assign]
+
+
 def _names(snapshot_ids: object) -> list[str]:
     return sorted(s.name for s in snapshot_ids)  # type: ignore[attr-defined]
 
@@ -97,7 +151,14 @@ def plan(environment: str) -> PlanOutcome:
         built = builder.build()
         # Read what must be computed before applying: afterwards those intervals are filled.
         backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
-        ctx.apply(built)  # type: ignore[attr-defined]
+        with _capturing_failed_models() as failed:
+            try:
+                ctx.apply(built)  # type: ignore[attr-defined]
+            except Exception as error:
+                audits = _audit_failures(failed)
+                if audits:
+                    raise AuditsFailed(environment, audits) from error
+                raise
         indirect = {s for ids in built.indirectly_modified.values() for s in ids}
         return PlanOutcome(
             environment=environment,

@@ -20,18 +20,29 @@ from .simulator import FakeStoreSimulator
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m commerce_stack.simulators.fakestore", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m commerce_stack.simulators.fakestore",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765, help="0 picks a free port (default: %(default)s)")
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--profile", choices=sorted(PROFILES), default="reference",
-                   help="reference: the live 20/10/7 records; large: 2,000/20,000/100,000")
+    p.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="reference",
+        help="reference: the live 20/10/7 records; large: 2,000/20,000/100,000",
+    )
     p.add_argument("--products", type=int, help="override the profile's product count")
     p.add_argument("--users", type=int, help="override the profile's user count")
     p.add_argument("--carts", type=int, help="override the profile's cart count")
-    p.add_argument("--new-carts", type=int, default=0,
-                   help="append N deterministic carts dated after the last one (as if time had passed)")
+    p.add_argument(
+        "--new-carts",
+        type=int,
+        default=0,
+        help="append N deterministic carts dated after the last one (as if time had passed)",
+    )
     p.add_argument("--ready-file", type=Path, help="write the URL here once listening (removed on exit)")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return p
@@ -51,8 +62,15 @@ def main(argv: list[str] | None = None) -> int:
         _parser().error("--new-carts must be >= 0")
     try:
         sim = FakeStoreSimulator(
-            args.seed, args.profile, products=args.products, users=args.users, carts=args.carts,
-            new_carts=args.new_carts, host=args.host, port=args.port, verbose=args.verbose,
+            args.seed,
+            args.profile,
+            products=args.products,
+            users=args.users,
+            carts=args.carts,
+            new_carts=args.new_carts,
+            host=args.host,
+            port=args.port,
+            verbose=args.verbose,
         )
     except ValueError as exc:
         _parser().error(str(exc))
@@ -68,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"fakestore simulator: profile={args.profile} seed={args.seed} products={counts['products']} "
         f"users={counts['users']} carts={counts['carts']} (built in {sim.build_seconds:.2f}s)",
-        file=sys.stderr, flush=True,
+        file=sys.stderr,
+        flush=True,
     )
     if args.ready_file:  # before the stdout line: whoever sees the line may look for the file at once
         _write_atomically(args.ready_file, sim.url + "\n")

@@ -67,7 +67,7 @@ class AdminApi:
 
     def handle(self, method: str, path: str, query: dict[str, list[str]], raw_body: bytes) -> Response:
         self.stats.count_admin()
-        route = path[len(PREFIX):].rstrip("/")
+        route = path[len(PREFIX) :].rstrip("/")
         try:
             body = json.loads(raw_body) if raw_body.strip() else None
         except ValueError as exc:
@@ -113,7 +113,7 @@ class AdminApi:
         if raw is not None:
             count = int(raw) if raw.strip().isdigit() else None
         if count is None or count < 0:
-            raise ValueError("count must be a non-negative integer (?count=N or {\"count\": N})")
+            raise ValueError('count must be a non-negative integer (?count=N or {"count": N})')
         rows = self.store.add_carts(count)
         return Response(201, items=[row.body for row in rows])
 

@@ -30,8 +30,16 @@ class Fault:
     def from_json(cls, spec: Any) -> Fault:
         if not isinstance(spec, dict):
             raise ValueError("a fault is a JSON object")
-        known = {"path_prefix", "method", "status", "body", "headers", "times", "delay_seconds",
-                 "close_connection"}
+        known = {
+            "path_prefix",
+            "method",
+            "status",
+            "body",
+            "headers",
+            "times",
+            "delay_seconds",
+            "close_connection",
+        }
         unknown = set(spec) - known
         if unknown:
             raise ValueError(f"unknown fault fields: {sorted(unknown)}")

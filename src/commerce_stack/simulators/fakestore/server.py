@@ -237,4 +237,3 @@ def _array_chunks(items: list[bytes]) -> Iterator[bytes]:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # JSON.parse rejects NaN/Infinity; Python accepts them
-

@@ -1,9 +1,9 @@
 """`FakeStoreSimulator`: the data set, the store and the HTTP server, run in a background thread.
 
-    with FakeStoreSimulator(seed=42, profile="reference") as sim:
-        urllib.request.urlopen(sim.url + "/carts")
-        sim.add_carts(5)
-        sim.inject_fault("/carts", status=429, times=2, headers={"Retry-After": "1"})
+with FakeStoreSimulator(seed=42, profile="reference") as sim:
+    urllib.request.urlopen(sim.url + "/carts")
+    sim.add_carts(5)
+    sim.inject_fault("/carts", status=429, times=2, headers={"Retry-After": "1"})
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ class FakeStoreSimulator:
             self._address, self.api, self.admin, self.faults, self.request_stats, verbose=self._verbose
         )
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="fakestore-simulator",
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="fakestore-simulator",
             daemon=True,
         )
         self._thread.start()
@@ -115,8 +117,13 @@ class FakeStoreSimulator:
         close_connection: bool = False,
     ) -> dict[str, Any]:
         spec = {
-            "path_prefix": path_prefix, "status": status, "times": times, "body": body,
-            "headers": headers or {}, "method": method, "delay_seconds": delay_seconds,
+            "path_prefix": path_prefix,
+            "status": status,
+            "times": times,
+            "body": body,
+            "headers": headers or {},
+            "method": method,
+            "delay_seconds": delay_seconds,
             "close_connection": close_connection,
         }
         return self.faults.add(Fault.from_json(spec)).to_json()

@@ -151,7 +151,9 @@ class Store:
             if self._bodies[kind].pop(key, None) is None:
                 return False
             indexes: dict[str, dict[int, Any]] = {
-                "products": self._category, "users": self._login, "carts": self._cart_meta
+                "products": self._category,
+                "users": self._login,
+                "carts": self._cart_meta,
             }
             indexes[kind].pop(key, None)
             self._rebuild(kind)

@@ -1,0 +1,118 @@
+"""Keep every gate run in the warehouse (schema `dq`, append-only): the run, each check's result
+with failing samples and reproduce SQL, and each validated table's size and freshness.
+
+The report and the volume check read this history; nothing here ever deletes from it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from commerce_stack.quality.gate import CheckResult, schema_in, suite_files
+from commerce_stack.quality.results import ensure_dq_schema
+from commerce_stack.quality.samples import fetch_samples
+
+
+@dataclass
+class TableSnapshot:
+    table_name: str  # model name, e.g. marts.orders
+    owner: str
+    row_count: int
+    current_through: datetime | None
+
+
+@dataclass
+class GateRun:
+    run_id: str
+    environment: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"  # promoted | blocked | failed
+    promoted: bool = False
+    loads: dict[str, str] = field(default_factory=dict)
+    data_docs: str | None = None
+    message: str | None = None
+
+
+def collect_evidence(
+    con: duckdb.DuckDBPyConnection, environment: str, checks: list[CheckResult]
+) -> list[TableSnapshot]:
+    """Fill failing-row samples, and measure every suite's table in `environment` (read-only)."""
+    for check in checks:
+        if not check.success and check.reproduce_sql and not check.failing_samples:
+            try:
+                check.failing_samples = fetch_samples(con, check.reproduce_sql)
+            except duckdb.Error as error:  # a sample is evidence, not a verdict: keep the run going
+                check.failing_samples = [{"error": f"could not fetch samples: {error}"}]
+    snapshots = []
+    for name, suite in suite_files().items():
+        schema, _, table = name.partition(".")
+        relation = f'"{schema_in(environment, schema)}"."{table}"'
+        meta = suite.get("meta") or {}
+        column = (meta.get("freshness") or {}).get("column")
+        through = f"MAX({column})" if column else "NULL"
+        try:
+            rows, newest = con.execute(f"SELECT COUNT(*), {through} FROM {relation}").fetchone()
+        except duckdb.Error:  # the environment was not built (e.g. a blocking audit stopped it)
+            continue
+        snapshots.append(TableSnapshot(name, meta.get("owner", "unowned"), rows, newest))
+    return snapshots
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, default=str)
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    run: GateRun,
+    checks: list[CheckResult],
+    snapshots: list[TableSnapshot],
+) -> None:
+    """Append one run to dq.gate_runs, dq.check_results and dq.table_snapshots."""
+    ensure_dq_schema(con)
+    blocking = sum(1 for c in checks if not c.success and c.severity == "block")
+    warnings = sum(1 for c in checks if not c.success and c.severity == "warn")
+    con.execute(
+        "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run.run_id, run.environment, run.started_at, run.finished_at, run.status, run.promoted,
+            len(checks), blocking, warnings, _json(run.loads), run.data_docs, run.message,
+        ],
+    )  # fmt: skip
+    if checks:
+        con.executemany(
+            "INSERT INTO dq.check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    run.run_id,
+                    run.started_at,
+                    run.environment,
+                    c.check_id,
+                    c.label,
+                    c.check_source,
+                    c.model,
+                    c.column,
+                    c.owner,
+                    c.severity,
+                    c.success,
+                    None if c.observed_value is None else str(c.observed_value),
+                    c.unexpected_count,
+                    c.unexpected_percent,
+                    _json(c.failing_samples) if not c.success else None,
+                    c.reproduce_sql,
+                    c.description,
+                ]
+                for c in checks
+            ],
+        )
+    if snapshots:
+        con.executemany(
+            "INSERT INTO dq.table_snapshots VALUES (?, ?, ?, ?, ?)",
+            [[run.run_id, s.table_name, s.owner, s.row_count, s.current_through] for s in snapshots],
+        )

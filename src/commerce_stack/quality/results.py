@@ -1,0 +1,57 @@
+"""The data-quality history in the warehouse: schema `dq`, append-only, kept across runs.
+
+`dq.gate_runs` has one row per gate run, `dq.check_results` one per check per run (failing-row
+samples and reproduce SQL included), `dq.table_snapshots` the size and freshness of each
+validated table per run, and `dq.quarantine` the records that could not be typed. The steward
+report (`quality/report.py`) and the e-mail digest (`quality/alerts.py`) only read them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DQ_DDL: str = """
+CREATE SCHEMA IF NOT EXISTS dq;
+
+CREATE TABLE IF NOT EXISTS dq.gate_runs (
+  run_id VARCHAR,            -- e.g. 20261122T001853Z
+  environment VARCHAR,       -- the validated SQLMesh environment, e.g. candidate
+  started_at TIMESTAMP, finished_at TIMESTAMP,   -- UTC
+  status VARCHAR,            -- promoted | blocked | failed
+  promoted BOOLEAN,
+  checks_total INTEGER, blocking_failures INTEGER, warnings INTEGER,
+  loads JSON,                -- {"fakestore": "2026-11-22 00:18:50.123000"}: each source's data is current through this UTC time
+  data_docs VARCHAR,         -- path to GX Data Docs index.html for this run (may be NULL)
+  message VARCHAR            -- one line: why blocked/failed, NULL if promoted
+);
+
+CREATE TABLE IF NOT EXISTS dq.table_snapshots (   -- one row per validated table per run
+  run_id VARCHAR, table_name VARCHAR,   -- model name without env suffix, e.g. marts.orders
+  owner VARCHAR, row_count BIGINT, current_through TIMESTAMP  -- newest load timestamp in the table (NULL if none)
+);
+
+CREATE TABLE IF NOT EXISTS dq.check_results (
+  run_id VARCHAR, run_at TIMESTAMP, environment VARCHAR,
+  check_id VARCHAR,          -- stable across runs (suite + expectation id, or 'sqlmesh_audit:<model>:<audit>')
+  check_name VARCHAR,        -- human label e.g. expect_column_values_to_be_unique(marts.orders.order_key)
+  check_source VARCHAR,      -- great_expectations | sqlmesh_audit
+  table_name VARCHAR, column_name VARCHAR, owner VARCHAR,
+  severity VARCHAR,          -- block | warn
+  success BOOLEAN,
+  observed_value VARCHAR, unexpected_count BIGINT, unexpected_percent DOUBLE,
+  failing_samples JSON,      -- list of up to 20 row objects
+  reproduce_sql VARCHAR,     -- runnable SQL that returns the failing rows
+  description VARCHAR        -- plain sentence: what is wrong when it fails
+);
+
+CREATE TABLE IF NOT EXISTS dq.quarantine (        -- records that could not be typed, kept with the reason
+  source VARCHAR, stream VARCHAR, quarantined_at TIMESTAMP, reason VARCHAR, record JSON
+);
+"""
+
+DQ_TABLES: tuple[str, ...] = ("gate_runs", "table_snapshots", "check_results", "quarantine")
+
+
+def ensure_dq_schema(con: Any) -> None:
+    """Create schema `dq` and its tables if missing (idempotent; never alters existing history)."""
+    con.execute(DQ_DDL)
