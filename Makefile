@@ -15,7 +15,7 @@ export SQLMESH__DISABLE_ANONYMIZED_ANALYTICS := 1
 # Pass options to the pipeline, e.g. `make run ARGS="--new-carts 25"` or `ARGS="--profile large"`.
 ARGS ?=
 
-.PHONY: help setup run test test-connectors test-project lint gate plan clean
+.PHONY: help setup browser run test test-connectors test-project lint gate plan report clean
 
 help:
 	@echo "make run    - the whole pipeline on the embedded default (simulator -> DuckDB -> models -> gate)"
@@ -39,7 +39,15 @@ setup: $(UV)
 run: setup
 	.venv/bin/commerce-stack run $(ARGS)
 
-test: setup test-connectors test-project lint
+# Headless Chromium renders the stewards' report in a test: Debian's package, installed once.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian chromium (the report is rendered in a real browser by the tests)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+test: setup browser test-connectors test-project lint
 
 test-connectors:
 	@for c in $(CONNECTORS); do \
@@ -60,6 +68,9 @@ plan: setup
 
 gate: setup
 	.venv/bin/commerce-stack gate
+
+report: setup
+	.venv/bin/commerce-stack report
 
 clean:
 	rm -rf data .cache

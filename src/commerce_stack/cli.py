@@ -52,14 +52,14 @@ def _loads(_: argparse.Namespace) -> int:
 def _sqlmesh(args: argparse.Namespace) -> int:
     """Analysts plan against the loads prod serves, so a model change shows as exactly that
     change and its downstream models, not as every model re-reading newer raw data."""
-    from commerce_stack.paths import ROOT
+    from commerce_stack.paths import project_dir
     from commerce_stack.transform.project import current_loads, pin_loads, promoted_loads
 
     loads = promoted_loads() or current_loads()
     pin_loads(loads)
     for load in loads:
         print(f"pinned {load.variable} = {load.loaded_through}", file=sys.stderr)
-    os.chdir(ROOT)
+    os.chdir(project_dir())
     from sqlmesh.cli.main import cli
 
     return cli.main(args=args.sqlmesh_args, prog_name="sqlmesh", standalone_mode=True)

@@ -12,6 +12,12 @@ EXPECTATIONS_DIR = ROOT / "expectations"
 PYAIRBYTE_PYTHON = ROOT / "pyairbyte" / ".venv" / "bin" / "python"
 
 
+def project_dir() -> Path:
+    """The SQLMesh project (config.yaml, models/, ...): the repository root unless
+    COMMERCE_PROJECT_DIR points at another copy (tests inject defects into a copy)."""
+    return Path(os.environ.get("COMMERCE_PROJECT_DIR", ROOT))
+
+
 def warehouse_path() -> Path:
     """The DuckDB warehouse file; COMMERCE_WAREHOUSE_PATH overrides (config.yaml reads it too)."""
     path = Path(os.environ.get("COMMERCE_WAREHOUSE_PATH", "data/warehouse.duckdb"))

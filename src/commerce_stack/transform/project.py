@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from commerce_stack.ingest.airbyte_config import connection_names, load_connection
-from commerce_stack.paths import ROOT, runs_dir, warehouse_path
+from commerce_stack.paths import project_dir, runs_dir, warehouse_path
 from commerce_stack.transform.loads import SourceLoad, source_load
 
 GATEWAY = "duckdb"
@@ -58,7 +58,7 @@ def sqlmesh_context() -> Iterator[object]:
     """A Context that is always closed: DuckDB allows one writer, and GX opens the file next."""
     from sqlmesh import Context
 
-    ctx = Context(paths=str(ROOT), gateway=GATEWAY)
+    ctx = Context(paths=str(project_dir()), gateway=GATEWAY)
     try:
         yield ctx
     finally:
