@@ -45,7 +45,7 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  echo "installing Debian chromium (the report is rendered in a real browser by the tests)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
 test: setup browser test-connectors test-project lint
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the agreed DDL, verbatim)
 """The data-quality history in the warehouse: schema `dq`, append-only, kept across runs.
 
 `dq.gate_runs` has one row per gate run, `dq.check_results` one per check per run (failing-row
