@@ -9,45 +9,19 @@ import smtplib
 import subprocess
 import sys
 from datetime import datetime, timedelta
-from email import message_from_bytes
-from email.policy import default as default_policy
 from pathlib import Path
 
 import duckdb
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from dq_fixtures import CUSTOMERS_PHONE, ENV, LATEST, R2, R4, write_clean_history, write_history
+from smtp_inbox import smtp_server
 
 from commerce_stack.quality.alerts import DigestSettings, digest_settings_from_env, send_digest
 from commerce_stack.quality.report import build_report
 
 RECIPIENTS = ["steward@example.com", "data-ops@example.com"]
 SENDER = "dq-gate@example.com"
-
-
-class _Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [
-            message_from_bytes(e.original_content or e.content, policy=default_policy) for e in self.envelopes
-        ]
-
-
-class _EphemeralController(Controller):
-    """Listen on port 0 (a free port); aiosmtpd's start-up probe needs the real port."""
-
-    def _trigger_server(self):
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
 
 
 def _authenticate(server, session, envelope, mechanism, auth_data):
@@ -57,31 +31,14 @@ def _authenticate(server, session, envelope, mechanism, auth_data):
 
 @pytest.fixture
 def smtp():
-    inbox = _Inbox()
-    controller = _EphemeralController(inbox, hostname="127.0.0.1", port=0)
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture
 def smtp_with_login():
-    inbox = _Inbox()
-    controller = _EphemeralController(
-        inbox,
-        hostname="127.0.0.1",
-        port=0,
-        authenticator=_authenticate,
-        auth_require_tls=False,
-        auth_required=True,
-    )
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
+    with smtp_server(authenticator=_authenticate, auth_require_tls=False, auth_required=True) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
