@@ -29,7 +29,7 @@ def _run(args: argparse.Namespace) -> int:
 def _gate(args: argparse.Namespace) -> int:
     from commerce_stack import pipeline
 
-    summary = pipeline.RunSummary(run_id="gate", warehouse=str(pipeline.warehouse_path()))
+    summary = pipeline.RunSummary(run_id=pipeline.new_run_id(), warehouse=str(pipeline.warehouse_path()))
     try:
         summary.promoted = pipeline.transform_and_gate(summary, args.environment)
     except pipeline.PipelineError as error:
@@ -37,8 +37,22 @@ def _gate(args: argparse.Namespace) -> int:
         return 1
     summary.status = "promoted" if summary.promoted else "blocked"
     summary.rows_per_mart = pipeline.mart_row_counts()
+    pipeline.publish_report(summary)
     pipeline.print_summary(summary)
     return 0 if summary.promoted else 1
+
+
+def _report(_: argparse.Namespace) -> int:
+    from commerce_stack import pipeline
+
+    summary = pipeline.RunSummary(run_id="report", warehouse=str(pipeline.warehouse_path()))
+    pipeline.publish_report(summary)
+    if summary.report is None:
+        print(f"no warehouse at {summary.warehouse}: run the pipeline first", file=sys.stderr)
+        return 1
+    print(summary.report)
+    print("digest sent" if summary.digest_sent else "no digest sent (clean run, or DQ_SMTP_HOST unset)")
+    return 0
 
 
 def _loads(_: argparse.Namespace) -> int:
@@ -86,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     gate.add_argument("--environment", default="candidate")
     gate.set_defaults(handler=_gate)
 
+    commands.add_parser(
+        "report", help="write the stewards' report; mail the digest if configured"
+    ).set_defaults(handler=_report)
     commands.add_parser("loads", help="print the pinned loads").set_defaults(handler=_loads)
 
     sqlmesh = commands.add_parser("sqlmesh", help="run the sqlmesh CLI with the loads pinned")

@@ -49,6 +49,8 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     promoted: bool = False
     data_docs: str | None = None
+    report: str | None = None
+    digest_sent: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -173,6 +175,8 @@ def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRON
         except AuditsFailed as failure:
             checks = _audit_checks(failure, environment)
             run.status, run.message = "blocked", str(failure)
+            with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+                collect_evidence(con, environment, checks, measure=False)
             _print_checks(checks)
             return False
         except Exception as error:
@@ -229,6 +233,39 @@ def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRON
         summary.data_docs = run.data_docs
 
 
+def publish_report(summary: RunSummary) -> None:
+    """Write the stewards' report from the dq history; mail the digest if the run failed or warned."""
+    from commerce_stack.quality.alerts import digest_settings_from_env, send_digest
+    from commerce_stack.quality.report import build_report
+
+    if not warehouse_path().exists():
+        return
+    html = build_report(warehouse_path(), runs_dir() / "report")
+    summary.report = str(html)
+    settings = digest_settings_from_env()
+    if settings is None:
+        return
+    try:
+        summary.digest_sent = send_digest(
+            html.with_name("report.json"),
+            html,
+            smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port,
+            sender=settings.sender,
+            recipients=settings.recipients,
+            username=settings.username,
+            password=settings.password,
+            starttls=settings.starttls,
+        )
+    except OSError as error:  # smtplib errors are OSErrors: the run's outcome stands, say it loudly
+        print(f"DQ digest NOT sent ({settings.smtp_host}:{settings.smtp_port}): {error}", file=sys.stderr)
+
+
+def new_run_id() -> str:
+    """Runs are named by their UTC start time, to the second."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -240,7 +277,7 @@ def run(
     use_simulator: bool = True,
 ) -> RunSummary:
     started = time.monotonic()
-    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_id = new_run_id()
     os.environ["COMMERCE_WAREHOUSE_PATH"] = str(warehouse_path())
     summary = RunSummary(run_id=run_id, warehouse=str(warehouse_path()))
     try:
@@ -257,6 +294,7 @@ def run(
         summary.status = "failed"
         summary.failing_checks.append(str(error))
     summary.rows_per_mart = mart_row_counts() if warehouse_path().exists() else {}
+    publish_report(summary)
     summary.seconds["total"] = round(time.monotonic() - started, 2)
     _write_summary(summary)
     return summary
@@ -294,6 +332,10 @@ def print_summary(summary: RunSummary) -> None:
         print(f"  warning: {warning}")
     print(f"promoted to prod: {'yes' if summary.promoted else 'NO, prod left as it was'}")
     print(f"warehouse: {summary.warehouse}")
+    if summary.report:
+        print(f"data-quality report: {summary.report}")
+    if summary.digest_sent:
+        print("data-quality digest: sent")
     if summary.data_docs:
         print(f"data docs: {summary.data_docs}")
     print(f"timings (s): {summary.seconds}")

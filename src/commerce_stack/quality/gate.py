@@ -58,6 +58,7 @@ class CheckResult:
     reproduce_sql: str | None = None
     failing_samples: list[dict[str, Any]] = field(default_factory=list)
     check_source: str = "great_expectations"
+    short_name: str | None = None  # the suite's meta.check, e.g. order_exists
 
     @property
     def model(self) -> str:
@@ -67,7 +68,7 @@ class CheckResult:
     @property
     def label(self) -> str:
         target = f"{self.table}.{self.column}" if self.column else self.table
-        return f"{self.expectation}({target})"
+        return f"{self.short_name or self.expectation}({target})"
 
 
 @dataclass
@@ -155,6 +156,7 @@ def runtime_checks(suite: dict[str, Any], now: datetime, previous: dict[str, int
                 },
                 "severity": freshness.get("severity", "critical"),
                 "meta": {
+                    "check": "fresh",
                     "owner": freshness.get("owner", owner),
                     "description": f"The newest {column} is older than the {hours:g}-hour freshness SLA.",
                 },
@@ -170,6 +172,7 @@ def runtime_checks(suite: dict[str, Any], now: datetime, previous: dict[str, int
                 "kwargs": {"min_value": floor},
                 "severity": volume.get("severity", "critical"),
                 "meta": {
+                    "check": "volume_vs_last_promoted",
                     "owner": volume.get("owner", owner),
                     "description": (
                         f"Row count fell below {volume['min_ratio_to_previous']:.0%} of the last promoted "
@@ -246,9 +249,14 @@ def _check(suite_name: str, table: str, outcome: Any) -> CheckResult:
         success=bool(outcome.success),
         description=meta.get("description") or config.notes,
         observed_value=result.get("observed_value"),
-        unexpected_count=result.get("unexpected_count"),
+        # SQL checks report only the offending row count, as their observed value
+        unexpected_count=result.get(
+            "unexpected_count",
+            result.get("observed_value") if config.type == "unexpected_rows_expectation" else None,
+        ),
         unexpected_percent=result.get("unexpected_percent"),
         reproduce_sql=None if outcome.success else failing_rows_sql(config.type, kwargs, table),
+        short_name=meta.get("check"),
     )
 
 

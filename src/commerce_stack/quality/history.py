@@ -40,16 +40,21 @@ class GateRun:
 
 
 def collect_evidence(
-    con: duckdb.DuckDBPyConnection, environment: str, checks: list[CheckResult]
+    con: duckdb.DuckDBPyConnection, environment: str, checks: list[CheckResult], *, measure: bool = True
 ) -> list[TableSnapshot]:
-    """Fill failing-row samples, and measure every suite's table in `environment` (read-only)."""
+    """Fill failing-row samples, and measure every suite's table in `environment` (read-only).
+
+    `measure=False` when the environment was not (re)built, so its views show an older state.
+    """
     for check in checks:
         if not check.success and check.reproduce_sql and not check.failing_samples:
             try:
                 check.failing_samples = fetch_samples(con, check.reproduce_sql)
             except duckdb.Error as error:  # a sample is evidence, not a verdict: keep the run going
                 check.failing_samples = [{"error": f"could not fetch samples: {error}"}]
-    snapshots = []
+    snapshots: list[TableSnapshot] = []
+    if not measure:
+        return snapshots
     for name, suite in suite_files().items():
         schema, _, table = name.partition(".")
         relation = f'"{schema_in(environment, schema)}"."{table}"'
