@@ -1,4 +1,4 @@
-/* FakeStore cart lines: one row per product in the latest version of each cart at or before the pinned load. A product listed twice in one cart is one line with the quantities summed. */
+/* FakeStore cart lines: one row per product in the latest version of each cart at or before the pinned load. A product listed twice in one cart is one line with the quantities summed. A line whose productId or quantity is not an integer is left out here and kept in stg_fakestore__quarantine with the reason. */
 MODEL (
   name staging.stg_fakestore__cart_lines,
   kind FULL,
@@ -35,6 +35,11 @@ WITH source AS (
     source._airbyte_extracted_at AS extracted_at
   FROM source
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(source.products, '$')) AS line
+  WHERE
+    COALESCE(
+      @json_integer_problem(line, '$.productId', 'productId'),
+      @json_integer_problem(line, '$.quantity', 'quantity')
+    ) IS NULL
 ), summed AS (
   SELECT
     cart_id,

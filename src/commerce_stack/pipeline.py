@@ -149,7 +149,7 @@ def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRON
     appended to the warehouse's history before returning.
     """
     from commerce_stack.quality.gate import run_gate
-    from commerce_stack.quality.history import GateRun, collect_evidence, record
+    from commerce_stack.quality.history import GateRun, collect_evidence, record, record_quarantine
     from commerce_stack.transform.project import (
         AuditsFailed,
         current_loads,
@@ -167,6 +167,7 @@ def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRON
 
     checks: list[Any] = []
     snapshots: list[Any] = []
+    environment_built = False
     try:
         _step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
         started = time.monotonic()
@@ -184,6 +185,7 @@ def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRON
             raise PipelineError(f"{run.message}; prod untouched") from error
         finally:
             summary.seconds["plan"] = round(time.monotonic() - started, 2)
+        environment_built = True
         summary.changed_models = outcome.directly_modified + outcome.indirectly_modified
         if outcome.has_changes:
             print(f"directly modified: {', '.join(outcome.directly_modified) or '-'}")
@@ -222,6 +224,9 @@ def transform_and_gate(summary: RunSummary, environment: str = CANDIDATE_ENVIRON
         run.finished_at = _utcnow()
         with duckdb.connect(str(warehouse_path())) as con:
             record(con, run, checks, snapshots)
+            quarantined = record_quarantine(con, environment, run.finished_at) if environment_built else 0
+        if quarantined:
+            print(f"quarantined {quarantined} new record(s) that could not be typed: see dq.quarantine")
         summary.checks_total = len(checks)
         summary.checks_passed = sum(c.success for c in checks)
         summary.failing_checks = [

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from smtp_inbox import smtp_server
 
@@ -238,3 +239,31 @@ def test_a_warning_only_failure_promotes_and_is_reported(baseline, workdir, inbo
     assert any("not-an-email" in json.dumps(row) for row in warned[0]["samples"])
     assert fingerprints("marts", workdir / "warehouse.duckdb")["customers"].startswith("11:")
     assert len(messages.envelopes) == 1
+
+
+def test_a_record_that_cannot_be_typed_is_quarantined_with_its_reason_and_nothing_is_lost(
+    baseline, workdir, inbox
+):
+    with FakeStoreSimulator(seed=42, profile="reference") as sim:
+        sim.upsert_record(
+            "carts",
+            {"id": 8, "userId": 1, "date": "2020-03-03T00:00:00.000Z",
+             "products": [{"productId": 1, "quantity": "abc"}, {"productId": 2, "quantity": 1}], "__v": 0},
+        )  # fmt: skip
+        completed = _sync_run(workdir, sim, inbox)
+    assert completed.returncode == 0, completed.stdout
+    assert "quarantined 1 new record(s)" in completed.stdout
+    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
+        kept = con.execute(
+            "SELECT source, stream, reason, CAST(record AS VARCHAR) FROM dq.quarantine"
+        ).fetchall()
+        lines = con.execute(
+            "SELECT product_key, quantity FROM marts.order_lines WHERE order_key = 'fakestore:8'"
+        ).fetchall()
+    assert kept == [
+        ("fakestore", "carts.products", "quantity is not an integer", '{"productId":1,"quantity":"abc"}')
+    ]
+    assert lines == [("fakestore:2", 1)]  # the typed line is promoted, the other one waits in quarantine
+    report = _report(workdir)
+    assert report["quarantine"]["total"] == 1
+    assert "quantity is not an integer" in (workdir / "report" / "index.html").read_text()

@@ -121,3 +121,31 @@ def record(
             "INSERT INTO dq.table_snapshots VALUES (?, ?, ?, ?, ?)",
             [[run.run_id, s.table_name, s.owner, s.row_count, s.current_through] for s in snapshots],
         )
+
+
+def record_quarantine(con: duckdb.DuckDBPyConnection, environment: str, at: datetime) -> int:
+    """Append the environment's newly quarantined records (every `staging.stg_*__quarantine`
+    model) to dq.quarantine; a record already kept with the same reason is not added again."""
+    ensure_dq_schema(con)
+    schema = schema_in(environment, "staging")
+    tables = con.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = ? AND ends_with(table_name, '__quarantine') ORDER BY 1",
+        [schema],
+    ).fetchall()
+    before = con.execute("SELECT count(*) FROM dq.quarantine").fetchone()[0]
+    for (table,) in tables:
+        con.execute(
+            f"""
+            INSERT INTO dq.quarantine
+            SELECT DISTINCT q.source, q.stream, CAST(? AS TIMESTAMP), q.reason, CAST(q.record AS JSON)
+            FROM "{schema}"."{table}" AS q
+            WHERE NOT EXISTS (
+                SELECT 1 FROM dq.quarantine AS d
+                WHERE d.source = q.source AND d.stream = q.stream AND d.reason = q.reason
+                  AND CAST(d.record AS VARCHAR) = CAST(q.record AS VARCHAR)
+            )
+            """,
+            [at],
+        )
+    return con.execute("SELECT count(*) FROM dq.quarantine").fetchone()[0] - before
