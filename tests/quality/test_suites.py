@@ -113,7 +113,7 @@ def test_suite_metadata_is_complete(name: str, warehouse: Warehouse) -> None:
     assert meta["owner"] == ("analytics_engineering" if marts else "data_engineering")
     assert meta["description"].strip() and meta["grain"].strip()
     load_timestamp = next((c for c in LOAD_TIMESTAMPS if c in columns), None)
-    if load_timestamp:
+    if load_timestamp and not name.endswith("__quarantine"):  # an empty quarantine is the good case
         assert meta["freshness"] == {"column": load_timestamp, "max_age_hours": 36}
     else:
         assert "freshness" not in meta
@@ -148,7 +148,8 @@ def test_grain_is_unique_and_not_null_and_blocking(name: str) -> None:
         assert ("expect_column_values_to_be_unique", grain[0]) in blocking
     else:
         assert ("expect_compound_columns_to_be_unique", tuple(grain)) in blocking
-    assert ("expect_table_row_count_to_be_between", ()) in blocking
+    if not name.endswith("__quarantine"):  # an empty quarantine is the good case
+        assert ("expect_table_row_count_to_be_between", ()) in blocking
 
 
 def test_expectation_ids_are_unique_across_suites() -> None:
