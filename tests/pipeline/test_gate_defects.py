@@ -27,7 +27,7 @@ from commerce_stack.paths import ROOT
 from commerce_stack.simulators.fakestore import FakeStoreSimulator
 from commerce_stack.warehouse import fingerprints
 
-PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits")
+PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits", "macros")
 
 
 @dataclass(frozen=True)

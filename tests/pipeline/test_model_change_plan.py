@@ -15,7 +15,7 @@ from sqlmesh.utils.errors import NoChangesPlanError
 from commerce_stack.paths import ROOT
 from commerce_stack.transform.project import pin_loads, promoted_loads
 
-PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits")
+PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits", "macros")
 
 
 @pytest.fixture
