@@ -101,3 +101,19 @@ def build_history(workdir: Path) -> dict[str, Any]:
         orders_suite.write_text(json.dumps(suite))
         runs["blocked"] = pipeline.run(sim=sim, COMMERCE_EXPECTATIONS_DIR=str(suites))
     return runs
+
+
+# The SQLMesh project, as the pipeline loads it (tests copy it to inject changes).
+PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits", "macros")
+
+
+def copy_project(into: Path, *, with_unit_tests: bool) -> Path:
+    into.mkdir()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, into / name)
+    (into / "tests").mkdir()
+    if with_unit_tests:
+        for test in ROOT.glob("tests/test_*.yaml"):
+            shutil.copy2(test, into / "tests" / test.name)
+    return into

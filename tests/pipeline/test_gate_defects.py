@@ -21,13 +21,12 @@ from typing import Any
 
 import duckdb
 import pytest
+from pipeline_history import copy_project
 from smtp_inbox import smtp_server
 
 from commerce_stack.paths import ROOT
 from commerce_stack.simulators.fakestore import FakeStoreSimulator
 from commerce_stack.warehouse import fingerprints
-
-PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits", "macros")
 
 
 @dataclass(frozen=True)
@@ -131,10 +130,7 @@ def workdir(baseline, tmp_path) -> Path:
 
 
 def _project_with(defect: Defect, into: Path) -> Path:
-    into.mkdir()
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, into / name)
+    copy_project(into, with_unit_tests=False)  # a change that slipped past the unit tests
     model = into / "models" / defect.model
     text = model.read_text()
     assert text.count(defect.old) == 1, f"{defect.model} no longer contains {defect.old!r} exactly once"

@@ -6,31 +6,19 @@ the pipeline pins them, so the only difference from prod is the edited model.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
+from pipeline_history import copy_project
 from sqlmesh import Context
 from sqlmesh.utils.errors import NoChangesPlanError
 
-from commerce_stack.paths import ROOT
 from commerce_stack.transform.project import pin_loads, promoted_loads
-
-PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits", "macros")
 
 
 @pytest.fixture
 def project_copy(tmp_path, history, monkeypatch):
     monkeypatch.setenv("COMMERCE_WAREHOUSE_PATH", str(history["pipeline"].warehouse))
     monkeypatch.setenv("LOADED_THROUGH_FAKESTORE", "")  # pin_loads sets it; restored afterwards
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, copy / name)
-    (copy / "tests").mkdir()
-    for test in ROOT.glob("tests/test_*.yaml"):
-        shutil.copy2(test, copy / "tests" / test.name)
-    return copy
+    return copy_project(tmp_path / "project", with_unit_tests=True)
 
 
 def _plan(project) -> tuple[set[str], set[str]]:
