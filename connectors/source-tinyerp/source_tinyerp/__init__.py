@@ -1,0 +1,1 @@
+"""Airbyte source for the TinyERP / Olist Tiny API v2."""
