@@ -69,9 +69,8 @@ def main() -> int:
     print(f"streams: {args.streams}  limit: {args.rpm}/min  exit: {read.returncode}")
     print(f"records: {records}  requests answered: {requests}  code 6: {stats.get('answered_6')}  "
           f"code 11: {stats.get('answered_11')}")  # fmt: skip
-    print(
-        f"wall time: {seconds:.1f} s  N/limit: {ideal:.1f} s  deviation: {100 * (seconds - ideal) / ideal:+.1f}%"
-    )
+    deviation = 100 * (seconds - ideal) / ideal
+    print(f"wall time: {seconds:.1f} s  N/limit: {ideal:.1f} s  deviation: {deviation:+.1f}%")
     return 0
 
 
