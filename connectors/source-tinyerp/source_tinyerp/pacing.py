@@ -12,9 +12,12 @@ The rule (a sliding-window log, conservative in both directions):
   window the server looks at holds at most the requests that held a slot at the same time.
 * A new request may start only while fewer than ``limit`` slots are occupied and fewer than
   ``concurrency`` requests are in flight.
+* Requests are spread evenly: a request starts no earlier than ``60 / limit * (1 + SPACING_MARGIN)``
+  seconds after the previous one started (the limit as known at that moment).
 
 So the limit is never exceeded, whatever the server's window is (sliding or calendar minutes), and the
-budget is spent fully: a sync of N requests takes about N / limit minutes, in bursts of ``limit``.
+budget is spent evenly: a sync of N requests takes about N / limit minutes (the 61-second slot rule
+adds at most 1 s a minute), without a burst of ``limit`` followed by a minute's wait.
 
 The clock is injectable. Unit tests use a fake clock whose ``sleep`` only advances time.
 """
@@ -38,6 +41,9 @@ WINDOW_SECONDS = 61.0
 # Used until the first response tells the plan's limit (x-limit-api), or when no response carries it:
 # the lowest paid plan (research §1.4; the discontinued plans allow 20).
 FALLBACK_REQUESTS_PER_MINUTE = 30
+# Even spacing between request starts is 60 / limit seconds stretched by this fraction, so that timer
+# jitter never packs more than ``limit`` starts into 60 seconds.
+SPACING_MARGIN = 0.005
 
 
 class Clock(Protocol):
@@ -89,6 +95,7 @@ class Pacer:
         self._released: deque[float] = deque()  # monotonic end times of finished requests, ascending
         self._in_flight = 0
         self._blocked_until = 0.0  # monotonic; set after a rate-limit answer
+        self._last_start: float | None = None  # monotonic start of the latest granted request
         self._limit_known = configured_limit is not None
 
     # -- limits ---------------------------------------------------------------------------------------
@@ -103,6 +110,11 @@ class Pacer:
         if not self._limit_known:
             return 1  # until the first answer tells the plan, one request at a time
         return max(1, min(self._max_concurrency, self.limit // 4))
+
+    @property
+    def interval(self) -> float:
+        """Minimum seconds between two request starts: the limit spread evenly over the minute."""
+        return 60.0 / self.limit * (1.0 + SPACING_MARGIN)
 
     def observe_limit_header(self, value: str | None) -> None:
         """Record the plan's per-minute limit from an ``x-limit-api`` header (ignored if not a number)."""
@@ -162,8 +174,11 @@ class Pacer:
                         self._lock.wait()
                         continue
                     wait = self._released[0] + WINDOW_SECONDS - now
+                if wait <= 0 and self._last_start is not None:
+                    wait = self._last_start + self.interval - now  # even spacing of starts
                 if wait <= 0:
                     self._in_flight += 1
+                    self._last_start = now
                     return
             # Sleep outside the lock, then look again (another thread may have taken the slot).
             self._clock.sleep(math.ceil(wait * 1000) / 1000)

@@ -74,8 +74,8 @@ def test_given_sync_of_91_requests_at_30_per_minute_when_read_then_no_code_6_and
     assert ids(output) == list(range(1, 91))
     assert server.refused == 0
     assert len(server.times) == 91
-    # 91 requests at 30/min: bursts of 30, then the window slides. About 3 minutes, never less than 2.
-    assert 3 * 60 <= clock.elapsed <= 3 * 61 + 5
+    # 91 requests at 30/min, spread 2 s apart (plus the margin): about 91 / 30 minutes, within 2%.
+    assert 3 * 60 <= clock.elapsed <= 91 * 2 * 1.02
 
 
 def test_given_any_60_second_window_when_synced_then_never_more_than_the_limit() -> None:
@@ -92,7 +92,7 @@ def test_given_configured_limit_below_the_plan_when_synced_then_configured_limit
     )
 
     assert server.refused == 0 and len(server.times) == 40
-    assert 60 <= clock.elapsed <= 2 * 61 + 5  # 40 requests at 20/min: 2 windows of 20
+    assert 40 * 3 * 0.98 <= clock.elapsed <= 40 * 3 * 1.02  # 40 requests at 20/min, 3 s apart
 
 
 def test_given_pacer_when_limit_known_then_concurrency_is_a_quarter_of_it_and_capped() -> None:
@@ -114,3 +114,15 @@ def test_given_parallel_detail_calls_when_synced_then_records_in_list_order_and_
 
     assert ids(output) == list(range(1, 121))
     assert server.refused == 0
+
+
+def test_given_n_requests_when_synced_then_spread_evenly_over_n_over_limit_minutes() -> None:
+    output, server, clock = _sync(limit=60, order_count=199)
+
+    times = server.times
+    assert ids(output) == list(range(1, 200))
+    assert server.refused == 0 and len(times) == 200
+    # N requests take N * 60 / limit seconds, within 2%: no burst of 60 followed by a minute's wait.
+    assert abs(clock.elapsed - 200) <= 200 * 0.02
+    assert min(later - earlier for earlier, later in zip(times, times[1:], strict=False)) >= 1.0
+    assert max(sum(1 for t in times if start <= t < start + 60) for start in times) <= 60

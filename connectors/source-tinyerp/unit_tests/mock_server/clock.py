@@ -30,6 +30,13 @@ class FakeClock:
             self._elapsed += max(0.0, seconds)
 
     @property
+    def waits(self) -> list[float]:
+        """Sleeps of a second or more: retries and backoff, without the pacer's even spacing of requests
+        (60 / limit s x 1.005 at most between two starts: under a second at the limits these tests use)."""
+        with self._lock:
+            return [s for s in self.sleeps if s >= 1.0]
+
+    @property
     def elapsed(self) -> float:
         with self._lock:
             return self._elapsed

@@ -81,7 +81,7 @@ class TestCheck(TestCase):
         clock = FakeClock()
 
         assert _status(check_output(ConfigBuilder().build(), clock)).status == Status.SUCCEEDED
-        assert clock.sleeps == [61.0]
+        assert clock.waits == [61.0]
 
     @HttpMocker()
     def test_given_wrong_base_url_path_when_check_then_failed_naming_base_url(
@@ -103,7 +103,7 @@ class TestCheck(TestCase):
 
         assert status.status == Status.FAILED
         assert "Connection refused" in status.message and "test-api-token" not in status.message
-        assert clock.sleeps == [2.0]
+        assert clock.waits == [2.0]
 
     def test_given_start_date_in_brazilian_format_when_check_then_config_validation_error(self) -> None:
         status = _status(check_output(ConfigBuilder().with_start_date("20/01/2026").build()))

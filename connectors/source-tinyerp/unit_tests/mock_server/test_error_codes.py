@@ -81,9 +81,10 @@ class TestRateLimits(TestCase):
         output = read_output(_config(), _STREAM, clock=clock)
 
         assert ids(output) == [101]
-        assert clock.sleeps == [61.0]
+        # Paced 0.5 s after the list call, then held until 1 s past the next minute (12:01:01).
+        assert len(clock.waits) == 1 and abs(clock.elapsed - 61.0) < 1e-6
         assert any(
-            "codigo_erro 6" in m and "Retrying pedido.obter (id=101) in 61 s" in m
+            "codigo_erro 6" in m and "Retrying pedido.obter (id=101) in 60 s" in m
             for m in log_messages(output)
         )
 
@@ -99,7 +100,7 @@ class TestRateLimits(TestCase):
 
         output = read_output(_config(), _STREAM, clock=clock)
 
-        assert ids(output) == [101] and clock.sleeps == [61.0]
+        assert ids(output) == [101] and clock.waits == [61.0]
 
     @HttpMocker()
     def test_given_code_6_repeatedly_when_reading_then_backoff_grows_to_5_minutes_then_transient_error(
@@ -111,7 +112,7 @@ class TestRateLimits(TestCase):
         output = read_output(_config(), _STREAM, clock=clock, expecting_exception=True)
 
         # 12:00:00 -> 12:01:01 (next window + 1 s), then 60 s to 12:02:01, then 2, 4, 5, 5, 5 minutes.
-        assert clock.sleeps == [61.0, 60.0, 120.0, 240.0, 300.0, 300.0, 300.0]
+        assert clock.waits == [61.0, 60.0, 120.0, 240.0, 300.0, 300.0, 300.0]
         error = stream_error(output, _STREAM)
         assert error.failure_type == FailureType.transient_error
         assert "after 8 attempts" in error.message and "same token's quota" in error.message
@@ -126,7 +127,7 @@ class TestRetriedCodes(TestCase):
 
         output = read_output(_config(), _STREAM, clock=clock)
 
-        assert ids(output) == [101] and clock.sleeps == [30.0]
+        assert ids(output) == [101] and clock.waits == [30.0]
 
     @HttpMocker()
     def test_given_code_99_twice_when_reading_then_retry_after_1_then_2_minutes(
@@ -139,7 +140,7 @@ class TestRetriedCodes(TestCase):
 
         output = read_output(_config(), _STREAM, clock=clock)
 
-        assert ids(output) == [101] and clock.sleeps == [60.0, 120.0]
+        assert ids(output) == [101] and clock.waits == [60.0, 120.0]
 
     @HttpMocker()
     def test_given_http_503_then_200_when_reading_then_retried(self, http_mocker: HttpMocker) -> None:
@@ -149,7 +150,7 @@ class TestRetriedCodes(TestCase):
 
         output = read_output(_config(), _STREAM, clock=clock)
 
-        assert ids(output) == [101] and clock.sleeps == [5.0]
+        assert ids(output) == [101] and clock.waits == [5.0]
 
     @HttpMocker()
     def test_given_http_429_with_retry_after_when_reading_then_waits_what_the_server_asks(
@@ -161,7 +162,7 @@ class TestRetriedCodes(TestCase):
 
         read_output(_config(), _STREAM, clock=clock)
 
-        assert clock.sleeps == [42.0]
+        assert clock.waits == [42.0]
 
 
 class TestFailures(TestCase):
