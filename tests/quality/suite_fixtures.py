@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from raw_fakestore_layout import ADDRESS, META, RAW_DDL
 
 from commerce_stack.paths import ROOT
 from commerce_stack.quality.gate import expectations_dir
@@ -34,26 +35,7 @@ SCHEMAS = ("marts", "staging")
 PIN = "2026-11-21 12:00:00"
 EXTRACTED = "2026-11-21 10:00:00"
 
-RAW_DDL = """
-CREATE SCHEMA raw_fakestore;
-CREATE TABLE raw_fakestore.products (
-  id BIGINT, title VARCHAR, price DECIMAL(38, 9), description VARCHAR, category VARCHAR,
-  image VARCHAR, rating JSON, _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
-);
-CREATE TABLE raw_fakestore.users (
-  address JSON, id BIGINT, email VARCHAR, username VARCHAR, name JSON, phone VARCHAR, __v BIGINT,
-  _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
-);
-CREATE TABLE raw_fakestore.carts (
-  id BIGINT, userid BIGINT, date TIMESTAMP, products JSON, __v BIGINT,
-  _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
-);
-"""
-META = '{"changes":[],"sync_id":1}'
-ADDRESS = (
-    '{"geolocation":{"lat":"-37.3159","long":"81.1496"},"city":"kilcoole",'
-    '"street":"new road","number":7682,"zipcode":"12926-3874"}'
-)
+
 # Good rows only. What the models make of them (asserted in test_suites.py):
 #   orders fakestore:1 (2 lines, product 1 listed twice), :2 (no lines), :3 (1 line), :4 (2 lines)
 PRODUCTS = [

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import sqlglot
+from raw_fakestore_layout import ADDRESS, META, RAW_DDL
 from sqlmesh import Context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,27 +87,6 @@ def test_every_model_renders(ctx: Context, dialect: str) -> None:
 
 PIN = "2026-11-21 12:00:00"
 
-RAW_DDL = """
-CREATE SCHEMA raw_fakestore;
-CREATE TABLE raw_fakestore.products (
-  id BIGINT, title VARCHAR, price DECIMAL(38, 9), description VARCHAR, category VARCHAR,
-  image VARCHAR, rating JSON, _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
-);
-CREATE TABLE raw_fakestore.users (
-  address JSON, id BIGINT, email VARCHAR, username VARCHAR, name JSON, phone VARCHAR, __v BIGINT,
-  _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
-);
-CREATE TABLE raw_fakestore.carts (
-  id BIGINT, userid BIGINT, date TIMESTAMP, products JSON, __v BIGINT,
-  _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
-);
-"""
-
-META = '{"changes":[],"sync_id":1}'
-ADDRESS = (
-    '{"geolocation":{"lat":"-37.3159","long":"81.1496"},"city":"kilcoole",'
-    '"street":"new road","number":7682,"zipcode":"12926-3874"}'
-)
 
 PRODUCTS = [
     # id, title, price, rating, raw id, extracted at
