@@ -2,7 +2,7 @@ AUDIT (
   name assert_order_total_equals_sum_of_lines
 );
 
-/* Orders whose total is not items - discount + shipping, or whose items_amount, line_count or item_quantity differ from their lines in marts.order_lines. */
+/* Orders whose total is not items - discount + shipping + other charges, or whose items_amount, line_count or item_quantity differ from their lines in marts.order_lines. */
 WITH line_totals AS (
   SELECT
     order_key,
@@ -18,13 +18,14 @@ SELECT
   orders.items_amount,
   orders.discount_amount,
   orders.shipping_amount,
+  orders.other_charges_amount,
   orders.order_total,
   line_totals.items_amount AS lines_items_amount
 FROM @this_model AS orders
 LEFT JOIN line_totals
   ON line_totals.order_key = orders.order_key
 WHERE
-  orders.order_total <> orders.items_amount - orders.discount_amount + orders.shipping_amount
+  orders.order_total <> orders.items_amount - orders.discount_amount + orders.shipping_amount + orders.other_charges_amount
   OR orders.items_amount <> COALESCE(line_totals.items_amount, 0)
   OR orders.line_count <> COALESCE(line_totals.line_count, 0)
   OR orders.item_quantity <> COALESCE(line_totals.item_quantity, 0)

@@ -12,7 +12,7 @@ CREATE TABLE raw_fakestore.users (
   _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
 );
 CREATE TABLE raw_fakestore.carts (
-  id BIGINT, userid BIGINT, date TIMESTAMP, products JSON, __v BIGINT,
+  id BIGINT, userid BIGINT, date TIMESTAMP WITH TIME ZONE, products JSON, __v BIGINT,
   _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
 );
 """

@@ -1,4 +1,4 @@
-/* Conformed customers: one row per customer per source, keyed by a source-prefixed key so sources never collide. FakeStore users are customers. */
+/* Conformed customers: one row per customer per source, keyed by a source-prefixed key so sources never collide. FakeStore users and TinyERP contacts are customers. */
 MODEL (
   name marts.customers,
   kind FULL,
@@ -15,36 +15,108 @@ MODEL (
 
 WITH fakestore_users AS (
   SELECT
-    user_id,
+    'fakestore' AS source,
+    user_id::STRING AS source_customer_id,
+    CONCAT(first_name, ' ', last_name) AS customer_name,
     email,
     username,
     first_name,
     last_name,
+    NULL AS tax_id,
     phone,
     street,
     street_number,
     city,
+    NULL AS region_code,
     postal_code,
+    NULL AS country_code, /* FakeStore addresses carry no country */
     latitude,
     longitude,
     extracted_at
   FROM staging.stg_fakestore__users
+), tinyerp_contacts AS (
+  /* Tiny keeps one name (a person's or a company's legal name); first/last names are not split from it. */
+  SELECT
+    'tinyerp' AS source,
+    contact_id::STRING AS source_customer_id,
+    name AS customer_name,
+    email,
+    NULL AS username,
+    NULL AS first_name,
+    NULL AS last_name,
+    tax_id,
+    phone,
+    street,
+    SAFE_CAST(street_number AS INT64) AS street_number,
+    city,
+    state AS region_code,
+    postal_code,
+    'BR' AS country_code,
+    NULL AS latitude,
+    NULL AS longitude,
+    extracted_at
+  FROM staging.stg_tinyerp__contacts
+), unioned AS (
+  SELECT
+    source,
+    source_customer_id,
+    customer_name,
+    email,
+    username,
+    first_name,
+    last_name,
+    tax_id,
+    phone,
+    street,
+    street_number,
+    city,
+    region_code,
+    postal_code,
+    country_code,
+    latitude,
+    longitude,
+    extracted_at
+  FROM fakestore_users
+  UNION ALL
+  SELECT
+    source,
+    source_customer_id,
+    customer_name,
+    email,
+    username,
+    first_name,
+    last_name,
+    tax_id,
+    phone,
+    street,
+    street_number,
+    city,
+    region_code,
+    postal_code,
+    country_code,
+    latitude,
+    longitude,
+    extracted_at
+  FROM tinyerp_contacts
 )
 SELECT
-  CONCAT('fakestore:', user_id::STRING)::STRING AS customer_key, /* Source-prefixed customer key, e.g. fakestore:1 */
-  'fakestore'::STRING AS source, /* Source system the row comes from */
-  user_id::STRING AS source_customer_id, /* Customer id in the source system */
+  CONCAT(source, ':', source_customer_id)::STRING AS customer_key, /* Source-prefixed customer key, e.g. fakestore:1, tinyerp:708490398 */
+  source::STRING AS source, /* Source system the row comes from */
+  source_customer_id::STRING AS source_customer_id, /* Customer id in the source system */
+  customer_name::STRING AS customer_name, /* Full name, or a company's legal name */
   email::STRING AS email, /* Email address, lower-cased */
   username::STRING AS username, /* Login name in the source system */
-  first_name::STRING AS first_name, /* First name */
-  last_name::STRING AS last_name, /* Last name */
+  first_name::STRING AS first_name, /* First name, where the source keeps it apart */
+  last_name::STRING AS last_name, /* Last name, where the source keeps it apart */
+  tax_id::STRING AS tax_id, /* Tax id, digits only (Brazil: CPF for people, CNPJ for companies) */
   phone::STRING AS phone, /* Phone number as the source formats it */
   street::STRING AS street, /* Street name */
-  street_number::INT64 AS street_number, /* House number */
+  street_number::INT64 AS street_number, /* House number; NULL when the source's is not a number (e.g. S/N) */
   city::STRING AS city, /* City as the source spells it */
+  region_code::STRING AS region_code, /* State or region code (Brazil: UF, e.g. SP) */
   postal_code::STRING AS postal_code, /* Postal code */
-  NULL::STRING AS country_code, /* ISO 3166-1 alpha-2 country; FakeStore addresses carry no country, so NULL */
+  country_code::STRING AS country_code, /* ISO 3166-1 alpha-2 country; NULL when the source has none */
   latitude::FLOAT64 AS latitude, /* Latitude in degrees */
   longitude::FLOAT64 AS longitude, /* Longitude in degrees */
   extracted_at::TIMESTAMP AS loaded_at /* When this version of the customer was extracted from the source (UTC) */
-FROM fakestore_users
+FROM unioned

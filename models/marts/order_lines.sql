@@ -1,4 +1,4 @@
-/* Conformed order lines: one row per product line of an order, keyed by a source-prefixed key so sources never collide. FakeStore cart lines carry no prices, so each line is priced at the product's current list price. */
+/* Conformed order lines: one row per product line of an order, keyed by a source-prefixed key so sources never collide. FakeStore cart lines carry no prices, so each line is priced at the product's current list price (USD); TinyERP lines carry their own unit price (BRL) and may have fractional quantities (kg). */
 MODEL (
   name marts.order_lines,
   kind FULL,
@@ -13,7 +13,7 @@ MODEL (
     unique_values(columns := [order_line_key]),
     assert_key_prefixed_by_source(key_column := order_line_key),
     not_null_non_blocking(columns := [quantity, unit_price, line_amount, order_date]),
-    accepted_range_non_blocking(column := quantity, min_v := 1),
+    accepted_range_non_blocking(column := quantity, min_v := 0),
     accepted_range_non_blocking(column := unit_price, min_v := 0)
   )
 );
@@ -30,37 +30,78 @@ WITH cart_lines AS (
     cart_id,
     ordered_at
   FROM staging.stg_fakestore__carts
-), products AS (
+), fakestore_products AS (
   SELECT
     product_id,
     price
   FROM staging.stg_fakestore__products
-), priced AS (
+), fakestore_lines AS (
   /* LEFT JOINs keep a line whose product or cart is missing; its price or date is NULL and the non-blocking audits report it. */
   SELECT
-    cart_lines.cart_id,
+    'fakestore' AS source,
+    cart_lines.cart_id::STRING AS source_order_id,
     cart_lines.line_number,
-    cart_lines.product_id,
+    cart_lines.product_id::STRING AS source_product_id,
     cart_lines.quantity,
-    products.price AS unit_price,
-    cart_lines.quantity * products.price AS line_amount,
+    fakestore_products.price AS unit_price,
+    cart_lines.quantity * fakestore_products.price AS line_amount,
+    'USD' AS currency_code,
     DATE(carts.ordered_at) AS order_date
   FROM cart_lines
-  LEFT JOIN products
-    ON products.product_id = cart_lines.product_id
+  LEFT JOIN fakestore_products
+    ON fakestore_products.product_id = cart_lines.product_id
   LEFT JOIN carts
     ON carts.cart_id = cart_lines.cart_id
+), tinyerp_lines AS (
+  /* The order date is the day in Brasília, as the order date in Tiny itself. */
+  SELECT
+    'tinyerp' AS source,
+    order_lines.order_id::STRING AS source_order_id,
+    order_lines.line_number,
+    order_lines.product_id::STRING AS source_product_id,
+    order_lines.quantity,
+    order_lines.unit_price,
+    order_lines.line_amount,
+    'BRL' AS currency_code,
+    orders.order_date
+  FROM staging.stg_tinyerp__order_lines AS order_lines
+  LEFT JOIN staging.stg_tinyerp__orders AS orders
+    ON orders.order_id = order_lines.order_id
+), unioned AS (
+  SELECT
+    source,
+    source_order_id,
+    line_number,
+    source_product_id,
+    quantity,
+    unit_price,
+    line_amount,
+    currency_code,
+    order_date
+  FROM fakestore_lines
+  UNION ALL
+  SELECT
+    source,
+    source_order_id,
+    line_number,
+    source_product_id,
+    quantity,
+    unit_price,
+    line_amount,
+    currency_code,
+    order_date
+  FROM tinyerp_lines
 )
 SELECT
-  CONCAT('fakestore:', cart_id::STRING, ':', line_number::STRING)::STRING AS order_line_key, /* Source-prefixed line key, fakestore:<cart_id>:<line_number> */
-  CONCAT('fakestore:', cart_id::STRING)::STRING AS order_key, /* Key of the order the line belongs to (marts.orders) */
-  'fakestore'::STRING AS source, /* Source system the row comes from */
-  cart_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id) */
+  CONCAT(source, ':', source_order_id, ':', line_number::STRING)::STRING AS order_line_key, /* Source-prefixed line key, <source>:<order id>:<line_number> */
+  CONCAT(source, ':', source_order_id)::STRING AS order_key, /* Key of the order the line belongs to (marts.orders) */
+  source::STRING AS source, /* Source system the row comes from */
+  source_order_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id, the TinyERP order id) */
   line_number::INT64 AS line_number, /* 1-based position of the line in its order */
-  CONCAT('fakestore:', product_id::STRING)::STRING AS product_key, /* Key of the ordered product (marts.products) */
-  quantity::INT64 AS quantity, /* Units ordered */
-  unit_price::NUMERIC(18, 2) AS unit_price, /* Price per unit; FakeStore carts carry no prices, so this is the product's current list price */
-  line_amount::NUMERIC(18, 2) AS line_amount, /* quantity x unit_price */
-  'USD'::STRING AS currency_code, /* ISO 4217 currency of the amounts; FakeStore prices are US dollars */
-  order_date::DATE AS order_date /* Day the order was placed (UTC) */
-FROM priced
+  CONCAT(source, ':', source_product_id)::STRING AS product_key, /* Key of the ordered product (marts.products) */
+  quantity::NUMERIC(18, 3) AS quantity, /* Units ordered; fractional for goods sold by weight */
+  ROUND(unit_price, 2)::NUMERIC(18, 2) AS unit_price, /* Price per unit; for FakeStore the product's current list price (its carts carry no prices) */
+  ROUND(line_amount, 2)::NUMERIC(18, 2) AS line_amount, /* quantity x unit_price */
+  currency_code::STRING AS currency_code, /* ISO 4217 currency of the amounts: USD for FakeStore, BRL for TinyERP */
+  order_date::DATE AS order_date /* Day the order was placed: UTC for FakeStore, Brasília time for TinyERP */
+FROM unioned

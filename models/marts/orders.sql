@@ -1,4 +1,4 @@
-/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order; its amounts are the sums of its lines in marts.order_lines. */
+/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to. */
 MODEL (
   name marts.orders,
   kind FULL,
@@ -11,73 +11,172 @@ MODEL (
     unique_values(columns := [order_key]),
     assert_key_prefixed_by_source(key_column := order_key),
     assert_order_total_equals_sum_of_lines,
-    not_null_non_blocking(columns := [customer_key, ordered_at]),
+    not_null_non_blocking(columns := [ordered_at]),
     accepted_range_non_blocking(column := order_total, min_v := 0)
   )
 );
 
-WITH carts AS (
+WITH line_totals AS (
   SELECT
-    cart_id,
-    user_id,
-    ordered_at,
-    extracted_at
-  FROM staging.stg_fakestore__carts
-), line_totals AS (
-  SELECT
-    source_order_id,
+    order_key,
     COUNT(*) AS line_count,
     SUM(quantity) AS item_quantity,
     SUM(line_amount) AS items_amount
   FROM marts.order_lines
-  WHERE
-    source = 'fakestore'
   GROUP BY
-    source_order_id
-), amounts AS (
-  /* LEFT JOIN: a cart without lines is still an order, with zero amounts. */
+    order_key
+), fakestore_orders AS (
+  /* Every cart is a placed webshop order; FakeStore has no discounts, shipping or other charges, so its total is its items. */
   SELECT
-    carts.cart_id,
-    carts.user_id,
-    carts.ordered_at,
-    carts.extracted_at,
-    COALESCE(line_totals.line_count, 0) AS line_count,
-    COALESCE(line_totals.item_quantity, 0) AS item_quantity,
-    COALESCE(line_totals.items_amount, 0) AS items_amount,
-    0 AS discount_amount, /* FakeStore has no discounts */
-    0 AS shipping_amount /* nor shipping charges */
-  FROM carts
-  LEFT JOIN line_totals
-    ON line_totals.source_order_id = carts.cart_id::STRING
-), totals AS (
-  SELECT
-    cart_id,
-    user_id,
+    'fakestore' AS source,
+    cart_id::STRING AS source_order_id,
+    'webshop' AS channel,
+    CONCAT('fakestore:', user_id::STRING) AS customer_key,
+    'placed' AS order_status,
     ordered_at,
-    extracted_at,
-    line_count,
-    item_quantity,
+    DATE(ordered_at) AS order_date,
+    'USD' AS currency_code,
+    COALESCE(line_totals.items_amount, 0) AS items_amount,
+    0 AS discount_amount,
+    0 AS shipping_amount,
+    0 AS other_charges_amount,
+    COALESCE(line_totals.items_amount, 0) AS order_total,
+    extracted_at
+  FROM staging.stg_fakestore__carts
+  LEFT JOIN line_totals
+    ON line_totals.order_key = CONCAT('fakestore:', cart_id::STRING)
+), tinyerp_customers AS (
+  /* Tiny orders name their customer by code or tax id (CPF/CNPJ), not by contact id. */
+  SELECT
+    contact_id,
+    contact_code,
+    tax_id
+  FROM staging.stg_tinyerp__contacts
+), tinyerp_customer_by_code AS (
+  SELECT
+    contact_code,
+    MIN(contact_id) AS contact_id
+  FROM tinyerp_customers
+  WHERE
+    NOT contact_code IS NULL
+  GROUP BY
+    contact_code
+), tinyerp_customer_by_tax_id AS (
+  SELECT
+    tax_id,
+    MIN(contact_id) AS contact_id
+  FROM tinyerp_customers
+  WHERE
+    NOT tax_id IS NULL
+  GROUP BY
+    tax_id
+), tinyerp_pos AS (
+  SELECT
+    pos_sale_id
+  FROM staging.stg_tinyerp__pos_sales
+), tinyerp_orders AS (
+  /* Walk-in sales ("Consumidor Final", no code or tax id) have no customer. A POS sale is a store sale; an order with an e-commerce channel is a webshop order; the rest were keyed into the ERP directly. */
+  SELECT
+    'tinyerp' AS source,
+    orders.order_id::STRING AS source_order_id,
+    CASE
+      WHEN NOT tinyerp_pos.pos_sale_id IS NULL
+      THEN 'pos'
+      WHEN NOT orders.sales_channel IS NULL
+      THEN 'webshop'
+      ELSE 'direct'
+    END AS channel,
+    CONCAT('tinyerp:', COALESCE(by_code.contact_id, by_tax_id.contact_id)::STRING) AS customer_key, /* NULL when neither matches */
+    orders.order_status,
+    orders.ordered_at,
+    orders.order_date,
+    'BRL' AS currency_code,
+    orders.items_amount,
+    orders.discount_amount,
+    orders.shipping_amount,
+    orders.other_charges_amount,
+    orders.order_total, /* as Tiny computed it, so the total = parts identity is a real check */
+    orders.extracted_at
+  FROM staging.stg_tinyerp__orders AS orders
+  LEFT JOIN tinyerp_customer_by_code AS by_code
+    ON by_code.contact_code = orders.customer_code
+  LEFT JOIN tinyerp_customer_by_tax_id AS by_tax_id
+    ON by_tax_id.tax_id = orders.customer_tax_id
+  LEFT JOIN tinyerp_pos
+    ON tinyerp_pos.pos_sale_id = orders.order_id
+), unioned AS (
+  SELECT
+    source,
+    source_order_id,
+    channel,
+    customer_key,
+    order_status,
+    ordered_at,
+    order_date,
+    currency_code,
     items_amount,
     discount_amount,
     shipping_amount,
-    items_amount - discount_amount + shipping_amount AS order_total
-  FROM amounts
+    other_charges_amount,
+    order_total,
+    extracted_at
+  FROM fakestore_orders
+  UNION ALL
+  SELECT
+    source,
+    source_order_id,
+    channel,
+    customer_key,
+    order_status,
+    ordered_at,
+    order_date,
+    currency_code,
+    items_amount,
+    discount_amount,
+    shipping_amount,
+    other_charges_amount,
+    order_total,
+    extracted_at
+  FROM tinyerp_orders
+), totals AS (
+  /* LEFT JOIN: an order without lines is still an order, with no lines and no units. */
+  SELECT
+    unioned.source,
+    unioned.source_order_id,
+    unioned.channel,
+    unioned.customer_key,
+    unioned.order_status,
+    unioned.ordered_at,
+    unioned.order_date,
+    unioned.currency_code,
+    COALESCE(line_totals.line_count, 0) AS line_count,
+    COALESCE(line_totals.item_quantity, 0) AS item_quantity,
+    unioned.items_amount,
+    unioned.discount_amount,
+    unioned.shipping_amount,
+    unioned.other_charges_amount,
+    unioned.order_total,
+    unioned.extracted_at
+  FROM unioned
+  LEFT JOIN line_totals
+    ON line_totals.order_key = CONCAT(unioned.source, ':', unioned.source_order_id)
 )
 SELECT
-  CONCAT('fakestore:', cart_id::STRING)::STRING AS order_key, /* Source-prefixed order key, e.g. fakestore:1 */
-  'fakestore'::STRING AS source, /* Source system the row comes from */
-  'webshop'::STRING AS channel, /* Sales channel; FakeStore is a webshop */
-  cart_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id) */
-  CONCAT('fakestore:', user_id::STRING)::STRING AS customer_key, /* Key of the ordering customer (marts.customers) */
-  'placed'::STRING AS order_status, /* Order status; FakeStore carts have none, so every order is placed */
-  ordered_at::TIMESTAMP AS ordered_at, /* When the order was placed (UTC); FakeStore records only the day */
-  DATE(ordered_at)::DATE AS order_date, /* Day the order was placed (UTC) */
-  'USD'::STRING AS currency_code, /* ISO 4217 currency of the amounts; FakeStore prices are US dollars */
+  CONCAT(source, ':', source_order_id)::STRING AS order_key, /* Source-prefixed order key, e.g. fakestore:1, tinyerp:884100008 */
+  source::STRING AS source, /* Source system the row comes from */
+  channel::STRING AS channel, /* Sales channel: webshop, pos (store counter) or direct (keyed into the ERP) */
+  source_order_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id, the TinyERP order id) */
+  customer_key::STRING AS customer_key, /* Key of the ordering customer (marts.customers); NULL for anonymous walk-in sales */
+  order_status::STRING AS order_status, /* placed, processing, shipped, delivered, cancelled or returned; FakeStore carts are all placed */
+  ordered_at::TIMESTAMP AS ordered_at, /* When the order was placed (UTC); both sources record only the day (TinyERP: midnight in Brasília) */
+  order_date::DATE AS order_date, /* Day the order was placed: UTC for FakeStore, Brasília time for TinyERP */
+  currency_code::STRING AS currency_code, /* ISO 4217 currency of the amounts: USD for FakeStore, BRL for TinyERP */
   line_count::INT64 AS line_count, /* Number of order lines */
-  item_quantity::INT64 AS item_quantity, /* Units ordered over all lines */
-  items_amount::NUMERIC(18, 2) AS items_amount, /* Sum of the line amounts */
-  discount_amount::NUMERIC(18, 2) AS discount_amount, /* Order-level discount; FakeStore has none */
-  shipping_amount::NUMERIC(18, 2) AS shipping_amount, /* Shipping charged; FakeStore has none */
-  order_total::NUMERIC(18, 2) AS order_total, /* items_amount - discount_amount + shipping_amount */
+  item_quantity::NUMERIC(18, 3) AS item_quantity, /* Units ordered over all lines; fractional for goods sold by weight */
+  ROUND(items_amount, 2)::NUMERIC(18, 2) AS items_amount, /* Value of the items, the sum of the line amounts */
+  ROUND(discount_amount, 2)::NUMERIC(18, 2) AS discount_amount, /* Order-level discount */
+  ROUND(shipping_amount, 2)::NUMERIC(18, 2) AS shipping_amount, /* Shipping charged to the customer */
+  ROUND(other_charges_amount, 2)::NUMERIC(18, 2) AS other_charges_amount, /* Other charges on the order (TinyERP outras despesas) */
+  ROUND(order_total, 2)::NUMERIC(18, 2) AS order_total, /* items_amount - discount_amount + shipping_amount + other_charges_amount */
   extracted_at::TIMESTAMP AS loaded_at /* When this version of the order was extracted from the source (UTC) */
 FROM totals

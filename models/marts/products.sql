@@ -1,4 +1,4 @@
-/* Conformed products: one row per product per source, keyed by a source-prefixed key so sources never collide. FakeStore is the only source so far. */
+/* Conformed products: one row per product per source, keyed by a source-prefixed key so sources never collide. FakeStore products are priced in USD, TinyERP products in BRL (their list price). */
 MODEL (
   name marts.products,
   kind FULL,
@@ -17,28 +17,78 @@ MODEL (
 
 WITH fakestore_products AS (
   SELECT
-    product_id,
-    title,
+    'fakestore' AS source,
+    product_id::STRING AS source_product_id,
+    NULL AS sku,
+    title AS product_name,
     description,
     category,
     image_url,
-    price,
-    rating_rate,
+    price AS unit_price,
+    'USD' AS currency_code,
+    rating_rate AS rating,
     rating_count,
     extracted_at
   FROM staging.stg_fakestore__products
+), tinyerp_products AS (
+  /* Tiny has no product images or ratings in the API v2 detail; the category is the top of its "Parent >> Child" path. */
+  SELECT
+    'tinyerp' AS source,
+    product_id::STRING AS source_product_id,
+    sku,
+    product_name,
+    NULL AS description,
+    top_category AS category,
+    NULL AS image_url,
+    list_price AS unit_price,
+    'BRL' AS currency_code,
+    NULL AS rating,
+    NULL AS rating_count,
+    extracted_at
+  FROM staging.stg_tinyerp__products
+), unioned AS (
+  SELECT
+    source,
+    source_product_id,
+    sku,
+    product_name,
+    description,
+    category,
+    image_url,
+    unit_price,
+    currency_code,
+    rating,
+    rating_count,
+    extracted_at
+  FROM fakestore_products
+  UNION ALL
+  SELECT
+    source,
+    source_product_id,
+    sku,
+    product_name,
+    description,
+    category,
+    image_url,
+    unit_price,
+    currency_code,
+    rating,
+    rating_count,
+    extracted_at
+  FROM tinyerp_products
 )
 SELECT
-  CONCAT('fakestore:', product_id::STRING)::STRING AS product_key, /* Source-prefixed product key, e.g. fakestore:5 */
-  'fakestore'::STRING AS source, /* Source system the row comes from */
-  product_id::STRING AS source_product_id, /* Product id in the source system */
-  title::STRING AS product_name, /* Product name */
+  CONCAT(source, ':', source_product_id)::STRING AS product_key, /* Source-prefixed product key, e.g. fakestore:5, tinyerp:512300109 */
+  source::STRING AS source, /* Source system the row comes from */
+  source_product_id::STRING AS source_product_id, /* Product id in the source system */
+  sku::STRING AS sku, /* Seller's product code (SKU) where the source has one (TinyERP codigo) */
+  product_name::STRING AS product_name, /* Product name */
   description::STRING AS description, /* Product description */
-  category::STRING AS category, /* Category name as the source spells it */
+  category::STRING AS category, /* Category name as the source spells it (TinyERP: the top of its category path) */
   image_url::STRING AS image_url, /* URL of the product image */
-  price::NUMERIC(18, 2) AS unit_price, /* Current list price, in currency_code */
-  'USD'::STRING AS currency_code, /* ISO 4217 currency of unit_price; FakeStore prices are US dollars */
-  rating_rate::FLOAT64 AS rating, /* Average customer rating, 0 to 5 */
+  ROUND(unit_price, 2)::NUMERIC(18, 2) AS unit_price, /* Current list price, in currency_code */
+  currency_code::STRING AS currency_code, /* ISO 4217 currency of unit_price: USD for FakeStore, BRL for TinyERP */
+  rating::FLOAT64 AS rating, /* Average customer rating, 0 to 5 */
   rating_count::INT64 AS rating_count, /* Number of customer ratings */
   extracted_at::TIMESTAMP AS loaded_at /* When this version of the product was extracted from the source (UTC) */
-FROM fakestore_products
+FROM unioned

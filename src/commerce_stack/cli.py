@@ -1,6 +1,6 @@
 """`commerce-stack`: the pipeline's command line (the Makefile calls it).
 
-commerce-stack run [--profile large] [--new-carts N] [--no-simulator]
+commerce-stack run [--profile large] [--new-carts N] [--tinyerp-advance N] [--no-simulator]
 commerce-stack gate                      plan the candidate env, gate it, promote it
 commerce-stack loads                     print each source's pinned high-water mark
 commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
@@ -21,6 +21,8 @@ def _run(args: argparse.Namespace) -> int:
         seed=args.seed,
         new_carts=args.new_carts,
         use_simulator=not args.no_simulator,
+        tinyerp_orders=args.tinyerp_orders,
+        tinyerp_advance=args.tinyerp_advance,
     )
     pipeline.print_summary(summary)
     return 0 if summary.promoted else 1
@@ -89,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--profile", default="reference", help="simulator data set: reference | large")
     run.add_argument("--seed", type=int, default=42)
     run.add_argument("--new-carts", type=int, default=0, help="carts the simulator adds after its data set")
+    run.add_argument("--tinyerp-orders", type=int, help="orders in the TinyERP simulator (default 300)")
+    run.add_argument(
+        "--tinyerp-advance",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N TinyERP orders move one step (e.g. paid -> shipped) and N // 2 new ones arrive",
+    )
     run.add_argument(
         "--no-simulator",
         action="store_true",

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,19 +58,27 @@ def _step(title: str) -> None:
     print(f"\n=== {title}", flush=True)
 
 
+# The local TinyERP plan: far above Tiny's real 30-120 requests/minute, so `make run` takes seconds;
+# the connector still paces itself by the x-limit-api header the simulator sends
+# (benchmarks/tinyerp_pacing.py measures it at the real plans' limits).
+TINYERP_LOCAL_REQUESTS_PER_MINUTE = 6000
+TINYERP_SIMULATOR_TOKEN = "sim-token"
+# Before every record of the simulator's default data set (contacts are read from their last
+# update on, and its oldest contact changed in November 2023); a month of orders per list call.
+TINYERP_SIMULATOR_START_DATE = "2023-01-01"
+TINYERP_SIMULATOR_WINDOW_DAYS = "30"
+
+
 @contextmanager
-def fakestore_simulator(profile: str, seed: int, new_carts: int) -> Iterator[str]:
-    """Start the local FakeStore API on a free port; yields its base URL."""
-    command = [
-        sys.executable, "-m", "commerce_stack.simulators.fakestore",
-        "--port", "0", "--seed", str(seed), "--profile", profile, "--new-carts", str(new_carts),
-    ]  # fmt: skip
+def _simulator(module: str, ready_prefix: str, args: list[str]) -> Iterator[str]:
+    """Start one of the local API simulators on a free port; yields its base URL."""
+    command = [sys.executable, "-m", f"commerce_stack.simulators.{module}", "--port", "0", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert process.stdout is not None
         line = process.stdout.readline().strip()
-        if not line.startswith("FAKESTORE_SIMULATOR_URL="):
-            raise PipelineError(f"the FakeStore simulator did not start (it printed {line!r})")
+        if not line.startswith(ready_prefix + "="):
+            raise PipelineError(f"the {module} simulator did not start (it printed {line!r})")
         yield line.split("=", 1)[1]
     finally:
         process.terminate()
@@ -78,6 +86,22 @@ def fakestore_simulator(profile: str, seed: int, new_carts: int) -> Iterator[str
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def fakestore_simulator(profile: str, seed: int, new_carts: int) -> Any:
+    return _simulator(
+        "fakestore",
+        "FAKESTORE_SIMULATOR_URL",
+        ["--seed", str(seed), "--profile", profile, "--new-carts", str(new_carts)],
+    )
+
+
+def tinyerp_simulator(seed: int, orders: int | None, advance: int) -> Any:
+    args = ["--seed", str(seed), "--advance", str(advance)]
+    args += ["--requests-per-minute", str(TINYERP_LOCAL_REQUESTS_PER_MINUTE)]
+    if orders is not None:
+        args += ["--orders", str(orders)]
+    return _simulator("tinyerp", "TINYERP_SIMULATOR_URL", args)
 
 
 def sync(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -280,19 +304,34 @@ def run(
     seed: int = 42,
     new_carts: int = 0,
     use_simulator: bool = True,
+    tinyerp_orders: int | None = None,
+    tinyerp_advance: int = 0,
 ) -> RunSummary:
     started = time.monotonic()
     run_id = new_run_id()
     os.environ["COMMERCE_WAREHOUSE_PATH"] = str(warehouse_path())
     summary = RunSummary(run_id=run_id, warehouse=str(warehouse_path()))
     try:
-        if use_simulator:
-            _step(f"FakeStore simulator (profile {profile}, seed {seed}, {new_carts} new carts)")
-            with fakestore_simulator(profile, seed, new_carts) as url:
-                print(f"listening on {url}")
-                _sync_into(summary, {"FAKESTORE_BASE_URL": url})
-        else:
-            _sync_into(summary, {})
+        with ExitStack() as simulators:
+            env: dict[str, str] = {}
+            # A source whose base URL is set in the environment is read there (an external
+            # simulator, or the real API); the others get a local simulator.
+            if use_simulator and "FAKESTORE_BASE_URL" not in os.environ:
+                _step(f"FakeStore simulator (profile {profile}, seed {seed}, {new_carts} new carts)")
+                env["FAKESTORE_BASE_URL"] = simulators.enter_context(
+                    fakestore_simulator(profile, seed, new_carts)
+                )
+                print(f"listening on {env['FAKESTORE_BASE_URL']}")
+            if use_simulator and "TINYERP_BASE_URL" not in os.environ:
+                _step(f"TinyERP simulator (seed {seed}, {tinyerp_advance} orders move on)")
+                env["TINYERP_BASE_URL"] = simulators.enter_context(
+                    tinyerp_simulator(seed, tinyerp_orders, tinyerp_advance)
+                )
+                env["TINYERP_API_TOKEN"] = TINYERP_SIMULATOR_TOKEN
+                env.setdefault("TINYERP_START_DATE", TINYERP_SIMULATOR_START_DATE)
+                env.setdefault("TINYERP_WINDOW_DAYS", TINYERP_SIMULATOR_WINDOW_DAYS)
+                print(f"listening on {env['TINYERP_BASE_URL']}")
+            _sync_into(summary, env)
         summary.promoted = transform_and_gate(summary)
         summary.status = "promoted" if summary.promoted else "blocked"
     except PipelineError as error:

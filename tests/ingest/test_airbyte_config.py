@@ -9,6 +9,7 @@ from commerce_stack.ingest.airbyte_config import (
     connection_names,
     interpolate,
     load_connection,
+    type_by_spec,
 )
 
 
@@ -32,6 +33,34 @@ def test_given_the_repository_when_loading_fakestore_then_streams_modes_and_keys
 def test_given_no_base_url_in_environment_when_loading_then_the_real_api_is_the_default(monkeypatch):
     monkeypatch.delenv("FAKESTORE_BASE_URL", raising=False)
     assert load_connection("fakestore").source.configuration["base_url"] == "https://fakestoreapi.com"
+
+
+def test_given_the_repository_when_loading_tinyerp_then_the_token_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TINYERP_API_TOKEN", "t0ken")
+    monkeypatch.delenv("TINYERP_BASE_URL", raising=False)
+    monkeypatch.delenv("TINYERP_REQUESTS_PER_MINUTE", raising=False)
+    connection = load_connection("tinyerp")
+
+    assert connection.namespace == "raw_tinyerp"
+    configuration = connection.source.configuration
+    assert configuration["api_token"] == "t0ken"
+    assert configuration["base_url"] == "https://api.tiny.com.br/api2"
+    assert configuration["requests_per_minute"] == ""  # unset: the plan's x-limit-api header decides
+    streams = {s.name: s for s in connection.streams}
+    assert set(streams) == {"orders", "pos_sales", "products", "contacts", "invoices"}
+    assert streams["products"].sync_mode == "full_refresh"
+    assert {streams[n].cursor_field for n in ("orders", "pos_sales", "contacts")} == {"_scan_started_at"}
+    assert all(s.destination_sync_mode == "append" for s in streams.values())
+    assert connection_names() == ["fakestore", "tinyerp"]
+
+
+def test_given_no_token_when_loading_tinyerp_then_streams_load_and_only_the_configuration_fails(monkeypatch):
+    # Pinning loads lists connections and streams; it must not need the API token.
+    monkeypatch.delenv("TINYERP_API_TOKEN", raising=False)
+    connection = load_connection("tinyerp")
+    assert [s.name for s in connection.streams][0] == "orders"
+    with pytest.raises(AirbyteConfigError, match="TINYERP_API_TOKEN is not set"):
+        _ = connection.source.configuration
 
 
 def test_given_an_unset_variable_without_default_when_interpolating_then_the_error_names_it(monkeypatch):
@@ -68,3 +97,27 @@ def test_given_an_unknown_sync_mode_when_loading_then_it_is_rejected(tmp_path):
     )
     with pytest.raises(AirbyteConfigError, match="sync_mode must be one of"):
         load_connection("c", config_dir=tmp_path)
+
+
+SPEC = {
+    "properties": {
+        "api_token": {"type": "string"},
+        "requests_per_minute": {"type": "integer"},
+        "ratio": {"type": "number"},
+        "verbose": {"type": "boolean"},
+    }
+}
+
+
+def test_given_environment_strings_when_typed_by_the_spec_then_numbers_are_numbers_and_empty_is_unset():
+    typed = type_by_spec(
+        {"api_token": "0123", "requests_per_minute": "60", "ratio": "0.5", "verbose": "True", "x": ""},
+        SPEC,
+        "sources/shop.yaml",
+    )
+    assert typed == {"api_token": "0123", "requests_per_minute": 60, "ratio": 0.5, "verbose": True}
+
+
+def test_given_a_non_number_for_an_integer_setting_when_typed_then_the_error_names_the_key():
+    with pytest.raises(AirbyteConfigError, match=r"sources/shop.yaml: requests_per_minute must be integer"):
+        type_by_spec({"requests_per_minute": "sixty"}, SPEC, "sources/shop.yaml")

@@ -1,7 +1,8 @@
 """The end-to-end tests' shared history: one warehouse, four pipeline runs, in order.
 
-1. a first run with the pipeline's own simulator;
-2. new carts in an external simulator with the same seed (the same API, continued);
+1. a first run with the pipeline's own simulators;
+2. new carts and TinyERP orders that moved on or arrived, in external simulators with the same
+   seeds (the same APIs, continued);
 3. nothing new;
 4. new carts plus a suite that fails.
 """
@@ -20,7 +21,13 @@ from typing import Any
 import duckdb
 
 from commerce_stack.paths import EXPECTATIONS_DIR, ROOT
+from commerce_stack.pipeline import (
+    TINYERP_LOCAL_REQUESTS_PER_MINUTE,
+    TINYERP_SIMULATOR_START_DATE,
+    TINYERP_SIMULATOR_WINDOW_DAYS,
+)
 from commerce_stack.simulators.fakestore import FakeStoreSimulator
+from commerce_stack.simulators.tinyerp import TinyErpSimulator
 from commerce_stack.warehouse import fingerprints, row_counts
 
 
@@ -31,6 +38,7 @@ class Run:
     summary: dict[str, Any]
     marts: dict[str, str]  # prod fingerprints after the run
     requests: list[dict[str, Any]]  # what the connector asked the simulator (external runs)
+    tinyerp_requests: list[dict[str, Any]]  # the same for an external TinyERP simulator
 
 
 class Pipeline:
@@ -43,11 +51,19 @@ class Pipeline:
             "COMMERCE_EXPECTATIONS_DIR": str(EXPECTATIONS_DIR),
         }
 
-    def run(self, *args: str, sim: FakeStoreSimulator | None = None, **env: str) -> Run:
+    def run(
+        self,
+        *args: str,
+        sim: FakeStoreSimulator | None = None,
+        tiny: TinyErpSimulator | None = None,
+        **env: str,
+    ) -> Run:
+        # A source whose base URL is set is read there; the pipeline simulates the others.
         if sim is not None:
             sim.request_stats.reset()
             env = {"FAKESTORE_BASE_URL": sim.url, **env}
-            args = (*args, "--no-simulator")
+        if tiny is not None:
+            env = {**tiny_env(tiny), **env}
         completed = subprocess.run(
             [sys.executable, "-m", "commerce_stack.cli", "run", *args],
             cwd=ROOT,
@@ -65,11 +81,36 @@ class Pipeline:
             summary=json.loads(summaries[-1].read_text()),
             marts=fingerprints("marts", self.warehouse),
             requests=sim.requests() if sim else [],
+            tinyerp_requests=tiny.requests() if tiny else [],
         )
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             return con.execute(sql).fetchall()
+
+    def rows_of_source(self, table: str, source: str, schema: str = "marts") -> int:
+        return self.query(f"SELECT count(*) FROM {schema}.{table} WHERE source = '{source}'")[0][0]
+
+
+def tiny_env(tiny: TinyErpSimulator) -> dict[str, str]:
+    return {
+        "TINYERP_BASE_URL": tiny.url,
+        "TINYERP_API_TOKEN": tiny.token,
+        "TINYERP_START_DATE": TINYERP_SIMULATOR_START_DATE,
+        "TINYERP_WINDOW_DAYS": TINYERP_SIMULATOR_WINDOW_DAYS,
+    }
+
+
+def local_tinyerp_simulator() -> TinyErpSimulator:
+    """The TinyERP API the pipeline simulates itself (same seed and limits), to continue from."""
+    return TinyErpSimulator(seed=42, requests_per_minute=TINYERP_LOCAL_REQUESTS_PER_MINUTE)
+
+
+def tinyerp_mart_rows(pipeline: Pipeline, table: str, schema: str = "marts") -> dict[str, tuple]:
+    """TinyERP rows of a mart by key, every column (loaded_at included)."""
+    key = {"orders": "order_key", "order_lines": "order_line_key"}.get(table, table[:-1] + "_key")
+    rows = pipeline.query(f"SELECT * FROM {schema}.{table} WHERE source = 'tinyerp' ORDER BY {key}")
+    return {row[0]: row for row in rows}
 
 
 def build_history(workdir: Path) -> dict[str, Any]:
@@ -78,28 +119,33 @@ def build_history(workdir: Path) -> dict[str, Any]:
 
     runs["first"] = pipeline.run()
     runs["first_raw"] = row_counts("raw_fakestore", pipeline.warehouse)
+    runs["tinyerp_first"] = {t: tinyerp_mart_rows(pipeline, t) for t in ("orders", "order_lines")}
 
-    # The same seed and profile as the pipeline's own simulator: the same API, continued.
-    with FakeStoreSimulator(seed=42, profile="reference") as sim:
+    # The same seeds and profile as the pipeline's own simulators: the same APIs, continued.
+    with FakeStoreSimulator(seed=42, profile="reference") as sim, local_tinyerp_simulator() as tiny:
         runs["added"] = sim.add_carts(5)
-        runs["second"] = pipeline.run(sim=sim)
-        runs["third"] = pipeline.run(sim=sim)
+        runs["tinyerp_changes"] = tiny.advance(6)  # 6 orders move one step, 3 new ones arrive
+        runs["second"] = pipeline.run(sim=sim, tiny=tiny)
+        runs["tinyerp_second"] = {t: tinyerp_mart_rows(pipeline, t) for t in ("orders", "order_lines")}
+        runs["third"] = pipeline.run(sim=sim, tiny=tiny)
 
         runs["late"] = sim.add_carts(3)
         suites = pipeline.workdir / "expectations"
         shutil.copytree(EXPECTATIONS_DIR, suites)
         orders_suite = suites / "expectations" / "marts" / "orders.json"
         suite = json.loads(orders_suite.read_text())
+        # as many orders as promoted so far (TinyERP's and 12 carts): the 3 late carts are too many
+        promoted_orders = pipeline.query("SELECT count(*) FROM marts.orders")[0][0]
         suite["expectations"].append(
             {
                 "type": "expect_table_row_count_to_be_between",
-                "kwargs": {"max_value": 12},
+                "kwargs": {"max_value": promoted_orders},
                 "meta": {"owner": "e2e_test"},
                 "severity": "critical",
             }
         )
         orders_suite.write_text(json.dumps(suite))
-        runs["blocked"] = pipeline.run(sim=sim, COMMERCE_EXPECTATIONS_DIR=str(suites))
+        runs["blocked"] = pipeline.run(sim=sim, tiny=tiny, COMMERCE_EXPECTATIONS_DIR=str(suites))
     return runs
 
 

@@ -27,13 +27,22 @@ def test_first_run_promotes_marts_that_match_the_simulator(history):
     first: Run = history["first"]
     assert first.returncode == 0, first.output
     assert first.summary["status"] == "promoted"
-    assert first.summary["records_per_stream"] == {
+    fakestore_streams = {
+        stream: records
+        for stream, records in first.summary["records_per_stream"].items()
+        if stream.startswith("raw_fakestore.")
+    }
+    assert fakestore_streams == {
         "raw_fakestore.products": REFERENCE["products"],
         "raw_fakestore.users": REFERENCE["users"],
         "raw_fakestore.carts": REFERENCE["carts"],
     }
     assert history["first_raw"]["carts"] == REFERENCE["carts"]
-    assert first.summary["rows_per_mart"] == {
+    pipeline: Pipeline = history["pipeline"]
+    assert {
+        table: pipeline.rows_of_source(table, "fakestore")
+        for table in ("customers", "order_lines", "orders", "products")
+    } == {
         "customers": REFERENCE["users"],
         "order_lines": REFERENCE["cart_lines"],
         "orders": REFERENCE["carts"],
@@ -67,17 +76,17 @@ def test_second_run_reads_only_from_the_saved_state_and_adds_the_new_carts(histo
     assert cart_windows[0] == FIRST_WINDOW_AFTER_LOOKBACK, cart_windows
     added = history["added"]
     expected_orders = REFERENCE["carts"] + len(added)
-    assert second.summary["rows_per_mart"]["orders"] == expected_orders
-    assert second.summary["rows_per_mart"]["order_lines"] == REFERENCE["cart_lines"] + _lines_in(added)
+    pipeline: Pipeline = history["pipeline"]
+    assert pipeline.rows_of_source("orders", "fakestore") == expected_orders
+    assert pipeline.rows_of_source("order_lines", "fakestore") == REFERENCE["cart_lines"] + _lines_in(added)
     # re-read within the lookback, so more than the 5 new carts, far fewer than a full read
     assert len(added) <= second.summary["records_per_stream"]["raw_fakestore.carts"] < expected_orders
-    pipeline: Pipeline = history["pipeline"]
     duplicates = pipeline.query(
         "SELECT 'orders', count(*) - count(DISTINCT order_key) FROM marts.orders UNION ALL "
         "SELECT 'order_lines', count(*) - count(DISTINCT order_line_key) FROM marts.order_lines"
     )
     assert all(count == 0 for _, count in duplicates), duplicates
-    newest = pipeline.query("SELECT max(order_date) FROM marts.orders")[0][0]
+    newest = pipeline.query("SELECT max(order_date) FROM marts.orders WHERE source = 'fakestore'")[0][0]
     assert str(newest) == max(c["date"] for c in added)[:10]
 
 
@@ -104,5 +113,5 @@ def test_a_failing_suite_blocks_promotion_and_leaves_prod_untouched(history):
     assert "promoted to prod: NO" in blocked.output
     # the candidate holds the new data the gate refused
     pipeline: Pipeline = history["pipeline"]
-    candidate_orders = pipeline.query("SELECT count(*) FROM marts__candidate.orders")[0][0]
+    candidate_orders = pipeline.rows_of_source("orders", "fakestore", schema="marts__candidate")
     assert candidate_orders == REFERENCE["carts"] + len(history["added"]) + len(history["late"])

@@ -43,16 +43,18 @@ class Defect:
 DEFECTS = [
     Defect(
         "duplicate key", "marts/orders.sql",
-        "  FROM staging.stg_fakestore__carts\n)",
-        "  FROM staging.stg_fakestore__carts\n  UNION ALL\n"
-        "  SELECT cart_id, user_id, ordered_at, extracted_at\n"
-        "  FROM staging.stg_fakestore__carts\n  WHERE cart_id = 1\n)",
+        "  FROM tinyerp_orders\n)",
+        "  FROM tinyerp_orders\n  UNION ALL\n"
+        "  SELECT source, source_order_id, channel, customer_key, order_status, ordered_at, order_date,\n"
+        "    currency_code, items_amount, discount_amount, shipping_amount, other_charges_amount,\n"
+        "    order_total, extracted_at\n"
+        "  FROM fakestore_orders\n  WHERE source_order_id = '1'\n)",
         "sqlmesh_audit", "marts.orders", "unique_values",
     ),
     Defect(
         "orphan order line", "marts/order_lines.sql",
-        "FROM priced",
-        "FROM priced\nUNION ALL\nSELECT 'fakestore:999999:1', 'fakestore:999999', 'fakestore', '999999', 1,"
+        "FROM unioned\n",
+        "FROM unioned\nUNION ALL\nSELECT 'fakestore:999999:1', 'fakestore:999999', 'fakestore', '999999', 1,"
         " 'fakestore:1', 1, CAST(1 AS NUMERIC), CAST(1 AS NUMERIC), 'USD', DATE '2020-01-01'",
         "great_expectations", "marts.order_lines", "not in marts.orders",
     ),
@@ -63,13 +65,13 @@ DEFECTS = [
     ),
     Defect(
         "total differs from the sum of lines", "marts/orders.sql",
-        "items_amount - discount_amount + shipping_amount AS order_total",
-        "items_amount - discount_amount + shipping_amount + 1 AS order_total",
+        "COALESCE(line_totals.items_amount, 0) AS order_total,",
+        "COALESCE(line_totals.items_amount, 0) + 1 AS order_total,",
         "sqlmesh_audit", "marts.orders", "assert_order_total_equals_sum_of_lines",
     ),
     Defect(
         "unknown status", "marts/orders.sql",
-        "'placed'::STRING AS order_status", "'teleported'::STRING AS order_status",
+        "'placed' AS order_status", "'teleported' AS order_status",
         "great_expectations", "marts.orders", "status outside the conformed set",
     ),
     Defect(
@@ -79,7 +81,7 @@ DEFECTS = [
     ),
     Defect(
         "row-count drop", "marts/orders.sql",
-        "FROM totals", "FROM totals\nWHERE MOD(cart_id, 2) = 0",
+        "FROM totals", "FROM totals\nWHERE MOD(CAST(source_order_id AS INT64), 2) = 0",
         "great_expectations", "marts.orders", "fell below",
     ),
 ]  # fmt: skip

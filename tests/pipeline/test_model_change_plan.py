@@ -17,7 +17,8 @@ from commerce_stack.transform.project import pin_loads, promoted_loads
 @pytest.fixture
 def project_copy(tmp_path, history, monkeypatch):
     monkeypatch.setenv("COMMERCE_WAREHOUSE_PATH", str(history["pipeline"].warehouse))
-    monkeypatch.setenv("LOADED_THROUGH_FAKESTORE", "")  # pin_loads sets it; restored afterwards
+    for source in ("FAKESTORE", "TINYERP"):  # pin_loads sets them; restored afterwards
+        monkeypatch.setenv(f"LOADED_THROUGH_{source}", "")
     return copy_project(tmp_path / "project", with_unit_tests=True)
 
 

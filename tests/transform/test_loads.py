@@ -77,3 +77,20 @@ def test_given_a_change_only_in_a_json_column_when_computing_the_load_then_it_mo
         con, [(1, "open", "[1]", "a", datetime(2026, 1, 1)), (1, "open", "[1, 2]", "b", datetime(2026, 1, 5))]
     )
     assert source_load(con, CONNECTION).loaded_through == "2026-01-05 00:00:00.000000"
+
+
+def test_given_a_re_read_that_differs_only_in_sync_metadata_when_computing_the_load_then_it_does_not_move():
+    # A connector's own bookkeeping (TinyERP's _scan_started_at) changes on every re-read.
+    with duckdb.connect() as con:
+        con.execute("CREATE SCHEMA raw_shop")
+        con.execute(
+            "CREATE TABLE raw_shop.orders (id BIGINT, status VARCHAR, _scan_started_at TIMESTAMP, "
+            "_airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON)"
+        )
+        insert = "INSERT INTO raw_shop.orders VALUES (?, ?, ?, ?, ?, '{}')"
+        con.execute(insert, [1, "open", datetime(2026, 1, 1, 9), "a", datetime(2026, 1, 1, 10)])
+        first = source_load(con, CONNECTION).loaded_through
+        con.execute(insert, [1, "open", datetime(2026, 1, 2, 9), "b", datetime(2026, 1, 2, 10)])
+        assert source_load(con, CONNECTION).loaded_through == first
+        con.execute(insert, [1, "paid", datetime(2026, 1, 3, 9), "c", datetime(2026, 1, 3, 10)])
+        assert source_load(con, CONNECTION).loaded_through == "2026-01-03 10:00:00.000000"

@@ -45,6 +45,34 @@ def interpolate(value: Any, where: str) -> Any:
     return _ENV_REF.sub(substitute, value)
 
 
+_SCALARS: dict[str, Any] = {"integer": int, "number": float}
+
+
+def type_by_spec(configuration: dict[str, Any], spec: dict[str, Any], where: str) -> dict[str, Any]:
+    """Give interpolated strings the types the connector's spec declares (top-level keys).
+
+    Environment variables are strings; a spec wants `requests_per_minute: 60`, not `"60"`. An empty
+    string means "not set": the key is left out so the connector's default applies.
+    """
+    properties = spec.get("properties", {})
+    typed: dict[str, Any] = {}
+    for key, value in configuration.items():
+        if value == "":
+            continue
+        declared = properties.get(key, {}).get("type")
+        if isinstance(value, str) and declared in _SCALARS:
+            try:
+                value = _SCALARS[declared](value)
+            except ValueError:
+                raise AirbyteConfigError(f"{where}: {key} must be {declared}, got {value!r}") from None
+        elif isinstance(value, str) and declared == "boolean":
+            if value.lower() not in ("true", "false"):
+                raise AirbyteConfigError(f"{where}: {key} must be true or false, got {value!r}")
+            value = value.lower() == "true"
+        typed[key] = value
+    return typed
+
+
 @dataclass(frozen=True)
 class StreamConfig:
     name: str
@@ -59,7 +87,13 @@ class SourceConfig:
     name: str
     connector_name: str
     local_path: Path
-    configuration: dict[str, Any]
+    declared_configuration: dict[str, Any]  # as written, with its ${VAR} references
+
+    @property
+    def configuration(self) -> dict[str, Any]:
+        """The configuration with the environment's values: read only when a sync needs it, so
+        listing connections (e.g. to pin loads) never needs a token."""
+        return interpolate(self.declared_configuration, f"sources/{self.name}.yaml: configuration")
 
     @property
     def executable(self) -> Path:
@@ -100,7 +134,7 @@ def load_source(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> SourceConfi
         name=_require(data, "name", where),
         connector_name=_require(connector, "name", f"{where}: connector"),
         local_path=ROOT / _require(connector, "local_path", f"{where}: connector"),
-        configuration=interpolate(data.get("configuration", {}), f"{where}: configuration"),
+        declared_configuration=data.get("configuration", {}),
     )
 
 

@@ -32,6 +32,7 @@ from commerce_stack.ingest.airbyte_config import (  # noqa: E402
     StreamConfig,
     connection_names,
     load_connection,
+    type_by_spec,
 )
 from commerce_stack.paths import runs_dir, warehouse_path  # noqa: E402
 from commerce_stack.warehouse import row_counts  # noqa: E402
@@ -110,7 +111,8 @@ def _check_declaration(declared: list[StreamConfig], source: Any, connection: st
 
 def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionResult:
     import airbyte as ab
-    from airbyte.caches import DuckDBCache
+
+    from commerce_stack.ingest.warehouse_cache import WarehouseCache
 
     source_cfg = connection.source
     if not source_cfg.executable.exists():
@@ -122,11 +124,14 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
     print(f"==> {connection.name}: {source_cfg.connector_name} -> {db_path.name}:{connection.namespace}")
     source = ab.get_source(
         source_cfg.connector_name,
-        config=source_cfg.configuration,
         local_executable=source_cfg.executable,
         install_if_missing=False,
     )
+    configuration = type_by_spec(
+        source_cfg.configuration, source.config_spec, f"sources/{source_cfg.name}.yaml"
+    )
     try:
+        source.set_config(configuration)  # validated against the connector's spec
         source.check()  # PyAirbyte raises with the connector's own message
     except Exception as error:
         raise SyncError(f"connection {connection.name}: check failed: {error}") from error
@@ -134,7 +139,7 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
 
     before = _row_counts(db_path, connection.namespace)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    cache = DuckDBCache(
+    cache = WarehouseCache(
         db_path=db_path,
         schema_name=connection.namespace,
         cache_dir=runs_dir() / ".pyairbyte-cache",

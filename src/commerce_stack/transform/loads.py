@@ -2,7 +2,9 @@
 
 Raw tables are append-only (every sync appends what it read, re-reads included). Staging models
 read `_airbyte_extracted_at <= @loaded_through_<source>` and keep the latest version per key.
-The high-water mark is the extraction time of the newest row that *changed* its key's content,
+The high-water mark is the extraction time of the newest row that *changed* its key's content
+(columns starting with `_` are about the extraction, not the record: Airbyte's `_airbyte_*`, a
+connector's `_scan_started_at`, FakeStore's `__v`; they are left out of the comparison),
 so a sync that only re-reads known records (a lookback window, a full refresh of an unchanged
 catalogue) leaves it, the model fingerprints and prod untouched, while any new or changed record
 moves it and makes SQLMesh build new model versions, which the gate validates before promotion.
@@ -17,7 +19,6 @@ import duckdb
 
 from commerce_stack.ingest.airbyte_config import ConnectionConfig
 
-AIRBYTE_COLUMNS = ("_airbyte_raw_id", "_airbyte_extracted_at", "_airbyte_meta")
 NOTHING_LOADED = "1970-01-01 00:00:00"
 
 
@@ -49,7 +50,7 @@ def _table_high_water_mark(
             "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
             [schema, table],
         ).fetchall()
-        if name not in AIRBYTE_COLUMNS
+        if not name.startswith("_")
     ]
     if not columns:
         return None

@@ -1,0 +1,166 @@
+"""TinyERP through the whole pipeline: simulator -> source-tinyerp -> raw_tinyerp -> staging -> marts.
+
+The shared history (pipeline_history.py) syncs the TinyERP simulator's data set in its first run;
+before the second, 6 orders move one step of their lifecycle and 3 new ones arrive. A separate
+warehouse is synced from a slower simulator, killed in the middle of its backfill and run again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from pipeline_history import Pipeline, Run, tiny_env, tinyerp_mart_rows
+
+from commerce_stack.paths import ROOT
+from commerce_stack.simulators.tinyerp import TinyErpSimulator
+
+SIMULATED_ORDERS = 300  # the simulator's default data set
+LOADED_AT = -1  # last column of marts.orders
+
+
+def _detail_calls(requests: list[dict], endpoint: str = "pedido.obter") -> list[str]:
+    return [r["params"]["id"] for r in requests if r["endpoint"] == endpoint]
+
+
+def test_first_run_brings_every_tinyerp_order_into_the_marts_in_brl(history):
+    first: Run = history["first"]
+    assert first.returncode == 0, first.output
+    assert first.summary["records_per_stream"]["raw_tinyerp.orders"] == SIMULATED_ORDERS
+    pipeline: Pipeline = history["pipeline"]
+    orders = history["tinyerp_first"]["orders"]
+    assert len(orders) == SIMULATED_ORDERS
+    assert pipeline.query(
+        "SELECT DISTINCT currency_code FROM marts.orders WHERE source = 'tinyerp' UNION ALL "
+        "SELECT DISTINCT currency_code FROM marts.order_lines WHERE source = 'tinyerp'"
+    ) == [("BRL",), ("BRL",)]
+    # every order's lines add up to its items amount, and every order has lines
+    mismatched = pipeline.query(
+        "SELECT o.order_key FROM marts.orders AS o LEFT JOIN (SELECT order_key, sum(line_amount) AS s "
+        "FROM marts.order_lines GROUP BY 1) AS l USING (order_key) "
+        "WHERE o.source = 'tinyerp' AND (l.s IS NULL OR l.s <> o.items_amount)"
+    )
+    assert mismatched == []
+    for table in ("products", "customers"):
+        assert pipeline.rows_of_source(table, "tinyerp") > 0
+
+
+def test_raw_dates_keep_their_brasilia_offset_as_instants(history):
+    # The connector sends '2025-10-01T00:00:00-03:00' (midnight in Brasília): 03:00 UTC, not 00:00.
+    pipeline: Pipeline = history["pipeline"]
+    assert pipeline.query(
+        "SELECT data_type FROM information_schema.columns "
+        "WHERE table_schema = 'raw_tinyerp' AND table_name = 'orders' AND column_name = 'data_pedido'"
+    ) == [("TIMESTAMP WITH TIME ZONE",)]
+    hours = pipeline.query(
+        "SELECT DISTINCT hour(timezone('UTC', data_pedido)) FROM raw_tinyerp.orders "
+        "WHERE data_pedido < TIMESTAMPTZ '2026-01-01 00:00:00+00'"
+    )
+    assert hours == [(3,)]
+
+
+def test_a_second_sync_after_changes_in_the_simulator_updates_exactly_the_changed_orders(history):
+    second: Run = history["second"]
+    assert second.returncode == 0, second.output
+    changes = history["tinyerp_changes"]
+    changed_ids = {u["id"] for u in changes["updated"]} | set(changes["created"])
+    assert len(changes["updated"]) == 6 and len(changes["created"]) == 3
+
+    # the connector asked for the changed orders' details, and no others
+    assert sorted(_detail_calls(second.tinyerp_requests)) == sorted(changed_ids)
+
+    before, after = history["tinyerp_first"]["orders"], history["tinyerp_second"]["orders"]
+    changed_rows = {key for key, row in after.items() if before.get(key) != row}
+    assert changed_rows == {f"tinyerp:{order_id}" for order_id in changed_ids}
+    assert set(before) <= set(after)
+    for update in changes["updated"]:  # a new version: extracted again, after the first run
+        key = f"tinyerp:{update['id']}"
+        assert after[key][LOADED_AT] > before[key][LOADED_AT]
+
+    lines_before = history["tinyerp_first"]["order_lines"]
+    lines_after = history["tinyerp_second"]["order_lines"]
+    new_order_keys = {f"tinyerp:{order_id}" for order_id in changes["created"]}
+    assert {row[1] for key, row in lines_after.items() if key not in lines_before} == new_order_keys
+
+
+def test_a_third_sync_without_changes_re_reads_the_lookback_and_changes_nothing(history):
+    third: Run = history["third"]
+    assert third.returncode == 0, third.output
+    assert third.summary["changed_models"] == []
+    # the lookback (2 h before the previous scan) re-reads the orders changed just before it
+    changes = history["tinyerp_changes"]
+    recent = {u["id"] for u in changes["updated"]} | set(changes["created"])
+    assert set(_detail_calls(third.tinyerp_requests)) == recent
+
+
+def _set_rate_limit(sim: TinyErpSimulator, requests_per_minute: int) -> None:
+    request = urllib.request.Request(
+        f"{sim.admin_url}/limits",
+        data=json.dumps({"requests_per_minute": requests_per_minute}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
+def _run_pipeline(warehouse: Path, sim: TinyErpSimulator, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "commerce_stack.cli", "run"],
+            cwd=ROOT,
+            env={**os.environ, "COMMERCE_WAREHOUSE_PATH": str(warehouse), **tiny_env(sim)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the kill reaches the connector too
+        )
+
+
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    """A first sync killed mid-backfill (after ~120 of the 300 order details), then a clean run."""
+    workdir = tmp_path_factory.mktemp("interrupted")
+    pipeline = Pipeline(workdir)
+    with TinyErpSimulator(seed=42, requests_per_minute=600) as sim:
+        log = workdir / "killed_run.log"
+        process = _run_pipeline(pipeline.warehouse, sim, log)
+        deadline = time.monotonic() + 300
+        while len(_detail_calls(sim.requests())) < 120:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the backfill did not get going"
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        before_kill = _detail_calls(sim.requests())
+
+        sim.request_stats.reset()
+        _set_rate_limit(sim, 6000)
+        resumed = pipeline.run(tiny=sim)
+    return {"pipeline": pipeline, "before_kill": before_kill, "resumed": resumed}
+
+
+def test_an_interrupted_backfill_resumes_from_its_state_without_gaps_or_duplicates(interrupted):
+    resumed: Run = interrupted["resumed"]
+    assert resumed.returncode == 0, resumed.output
+    before_kill, after = set(interrupted["before_kill"]), set(_detail_calls(resumed.tinyerp_requests))
+    # it went on from the last committed window: most details read before the kill are not asked again
+    assert len(before_kill & after) < len(before_kill) / 2, (len(before_kill), len(before_kill & after))
+    assert len(after) < SIMULATED_ORDERS
+    # between them the two runs read every order, and raw holds each one (re-reads are not new rows)
+    assert len(before_kill | after) == SIMULATED_ORDERS
+    pipeline: Pipeline = interrupted["pipeline"]
+    assert pipeline.query("SELECT count(DISTINCT id) FROM raw_tinyerp.orders") == [(SIMULATED_ORDERS,)]
+
+
+def test_an_interrupted_backfill_ends_with_the_marts_of_an_uninterrupted_run(interrupted, history):
+    pipeline: Pipeline = interrupted["pipeline"]
+    resumed = {key: row[:LOADED_AT] for key, row in tinyerp_mart_rows(pipeline, "orders").items()}
+    uninterrupted = {key: row[:LOADED_AT] for key, row in history["tinyerp_first"]["orders"].items()}
+    assert resumed == uninterrupted
+    assert tinyerp_mart_rows(pipeline, "order_lines") == history["tinyerp_first"]["order_lines"]
