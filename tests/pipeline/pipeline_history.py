@@ -37,6 +37,7 @@ class Run:
     output: str
     summary: dict[str, Any]
     marts: dict[str, str]  # prod fingerprints after the run
+    rows_by_source: dict[str, dict[str, int]]  # prod rows per mart per source after the run
     requests: list[dict[str, Any]]  # what the connector asked the simulator (external runs)
     tinyerp_requests: list[dict[str, Any]]  # the same for an external TinyERP simulator
 
@@ -80,6 +81,7 @@ class Pipeline:
             output=completed.stdout,
             summary=json.loads(summaries[-1].read_text()),
             marts=fingerprints("marts", self.warehouse),
+            rows_by_source=self.rows_by_source(),
             requests=sim.requests() if sim else [],
             tinyerp_requests=tiny.requests() if tiny else [],
         )
@@ -90,6 +92,14 @@ class Pipeline:
 
     def rows_of_source(self, table: str, source: str, schema: str = "marts") -> int:
         return self.query(f"SELECT count(*) FROM {schema}.{table} WHERE source = '{source}'")[0][0]
+
+    def rows_by_source(self) -> dict[str, dict[str, int]]:
+        if not self.warehouse.exists():
+            return {}
+        return {
+            table: dict(self.query(f"SELECT source, count(*) FROM marts.{table} GROUP BY source"))
+            for table in ("customers", "order_lines", "orders", "products")
+        }
 
 
 def tiny_env(tiny: TinyErpSimulator) -> dict[str, str]:

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 import pytest
+import raw_tinyerp_layout
 from raw_fakestore_layout import ADDRESS, META, RAW_DDL
 
 from commerce_stack.paths import ROOT
@@ -61,6 +62,8 @@ CARTS = [
 def _load_raw(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute(RAW_DDL)
+        con.execute(raw_tinyerp_layout.RAW_DDL)
+        raw_tinyerp_layout.insert_sample_records(con, EXTRACTED)  # one consistent record per stream
         con.executemany(
             "INSERT INTO raw_fakestore.products VALUES (?, ?, CAST(? AS DECIMAL(38, 9)), 'A description.',"
             " 'jewelery', 'https://fakestoreapi.com/img/x.jpg', CAST(? AS JSON), 'p' || CAST(? AS VARCHAR),"
@@ -91,6 +94,7 @@ def build_with_sqlmesh(directory: Path) -> Path:
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("COMMERCE_WAREHOUSE_PATH", str(warehouse))
         monkeypatch.setenv("LOADED_THROUGH_FAKESTORE", PIN)
+        monkeypatch.setenv("LOADED_THROUGH_TINYERP", PIN)
         for name in ("SQLMESH_ENABLE_BIGQUERY", "SQLMESH_GATEWAY"):
             monkeypatch.delenv(name, raising=False)
         context = Context(paths=str(ROOT), gateway="duckdb")

@@ -198,6 +198,8 @@ def test_the_models_output_passes_every_suite(warehouse: Warehouse) -> None:
         ("fakestore:2", "fakestore:2", 0, Decimal("0.00"), Decimal("0.00")),
         ("fakestore:3", "fakestore:2", 1, Decimal("47.97"), Decimal("47.97")),
         ("fakestore:4", "fakestore:3", 2, Decimal("141.93"), Decimal("141.93")),
+        # raw_tinyerp_layout's sample order: a discount and shipping, so total != items
+        ("tinyerp:884100008", "tinyerp:708490398", 2, Decimal("188.23"), Decimal("182.31")),
     ]
     assert [row[0] for row in warehouse.order_lines] == [
         "fakestore:1:1",
@@ -205,6 +207,8 @@ def test_the_models_output_passes_every_suite(warehouse: Warehouse) -> None:
         "fakestore:3:1",
         "fakestore:4:1",
         "fakestore:4:2",
+        "tinyerp:884100008:1",
+        "tinyerp:884100008:2",
     ]
 
     outcomes = sf.run_suites(warehouse.built, sf.suite_names())

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import raw_tinyerp_layout
 import sqlglot
 from raw_fakestore_layout import ADDRESS, META, RAW_DDL
 from sqlmesh import Context
@@ -34,7 +35,12 @@ FAKESTORE_MODELS = {
 def _isolate_environment(monkeypatch: pytest.MonkeyPatch, warehouse: Path) -> None:
     """Point the duckdb gateway at ``warehouse`` and keep the developer's shell out of the config."""
     monkeypatch.setenv("COMMERCE_WAREHOUSE_PATH", str(warehouse))
-    for name in ("LOADED_THROUGH_FAKESTORE", "SQLMESH_ENABLE_BIGQUERY", "SQLMESH_GATEWAY"):
+    for name in (
+        "LOADED_THROUGH_FAKESTORE",
+        "LOADED_THROUGH_TINYERP",
+        "SQLMESH_ENABLE_BIGQUERY",
+        "SQLMESH_GATEWAY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -133,6 +139,7 @@ CARTS = [
 def _load_raw(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute(RAW_DDL)
+        con.execute(raw_tinyerp_layout.RAW_DDL)  # empty: these tests are about the FakeStore rows
         con.executemany(
             "INSERT INTO raw_fakestore.products VALUES (?, ?, CAST(? AS DECIMAL(38, 9)), 'A description.',"
             " 'jewelery', 'https://fakestoreapi.com/img/x.jpg', CAST(? AS JSON), ?, CAST(? AS TIMESTAMP),"

@@ -1,0 +1,160 @@
+/* TinyERP orders (pedidos): one row per order, as of its latest extraction at or before the pinned load, with its situation conformed to the commerce statuses and its discount turned into an amount. An order whose latest version has values the connector could not type is left out here and kept in stg_tinyerp__quarantine. The items are in stg_tinyerp__order_lines. */
+MODEL (
+  name staging.stg_tinyerp__orders,
+  kind FULL,
+  owner data_engineering,
+  cron '@daily',
+  grain order_id,
+  columns (
+    order_id INT64,
+    order_number INT64,
+    ecommerce_order_number STRING,
+    ordered_at TIMESTAMP,
+    order_date DATE,
+    status_label STRING,
+    order_status STRING,
+    customer_code STRING,
+    customer_tax_id STRING,
+    customer_name STRING,
+    customer_email STRING,
+    customer_city STRING,
+    customer_state STRING,
+    items_amount NUMERIC(18, 2),
+    discount_raw STRING,
+    discount_amount NUMERIC(18, 2),
+    shipping_amount NUMERIC(18, 2),
+    other_charges_amount NUMERIC(18, 2),
+    order_total NUMERIC(18, 2),
+    payment_method STRING,
+    carrier STRING,
+    sales_channel STRING,
+    invoice_id INT64,
+    extracted_at TIMESTAMP
+  ),
+  tags (tinyerp, staging, pii),
+  audits (
+    not_null(columns := [order_id, extracted_at]),
+    unique_values(columns := [order_id]),
+    not_null_non_blocking(columns := [ordered_at, order_status, items_amount, order_total]),
+    accepted_values_non_blocking(
+      column := order_status,
+      is_in := ['placed', 'processing', 'shipped', 'delivered', 'returned', 'cancelled']
+    ),
+    accepted_range_non_blocking(column := order_total, min_v := 0)
+  )
+);
+
+WITH source AS (
+  /* Incremental syncs re-append the orders updated inside their lookback: keep the latest extraction up to the pinned load. */
+  SELECT
+    id,
+    numero,
+    numero_ecommerce,
+    data_pedido,
+    situacao,
+    cliente,
+    total_produtos,
+    valor_desconto,
+    valor_desconto_tipo,
+    valor_desconto_valor,
+    valor_desconto_percentual,
+    valor_frete,
+    outras_despesas,
+    total_pedido,
+    forma_pagamento,
+    nome_transportador,
+    ecommerce,
+    id_nota_fiscal,
+    _coercion_errors,
+    _airbyte_extracted_at
+  FROM raw_tinyerp.orders
+  WHERE
+    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_tinyerp)
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
+), renamed AS (
+  SELECT
+    id AS order_id,
+    numero AS order_number,
+    NULLIF(TRIM(numero_ecommerce), '') AS ecommerce_order_number,
+    data_pedido AS ordered_at,
+    DATE(DATETIME(data_pedido, 'America/Sao_Paulo')) AS order_date, /* DATE(DATETIME(ts, zone)), not DATE(ts, zone): on DuckDB the latter depends on the session time zone */
+    situacao AS status_label,
+    CASE
+      WHEN LOWER(TRIM(situacao)) IN ('em aberto', 'aberto')
+      THEN 'placed'
+      WHEN LOWER(TRIM(situacao)) IN (
+        'aprovado',
+        'preparando envio',
+        'faturado',
+        'faturado (atendido)',
+        'pronto para envio'
+      )
+      THEN 'processing'
+      WHEN LOWER(TRIM(situacao)) = 'enviado'
+      THEN 'shipped'
+      WHEN LOWER(TRIM(situacao)) IN ('entregue', 'atendido')
+      THEN 'delivered'
+      WHEN LOWER(TRIM(situacao)) IN ('não entregue', 'nao entregue')
+      THEN 'returned'
+      WHEN LOWER(TRIM(situacao)) = 'cancelado'
+      THEN 'cancelled'
+    END AS order_status, /* an unknown label stays NULL, so a non-blocking audit reports it */
+    NULLIF(TRIM(JSON_VALUE(cliente, '$.codigo')), '') AS customer_code,
+    NULLIF(REGEXP_REPLACE(JSON_VALUE(cliente, '$.cpf_cnpj'), '[^0-9]', ''), '') AS customer_tax_id,
+    TRIM(JSON_VALUE(cliente, '$.nome')) AS customer_name,
+    NULLIF(LOWER(TRIM(JSON_VALUE(cliente, '$.email'))), '') AS customer_email,
+    TRIM(JSON_VALUE(cliente, '$.cidade')) AS customer_city,
+    TRIM(JSON_VALUE(cliente, '$.uf')) AS customer_state,
+    ROUND(total_produtos, 2) AS items_amount, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
+    valor_desconto AS discount_raw,
+    ROUND(
+      COALESCE(
+        CASE valor_desconto_tipo
+          WHEN 'valor'
+          THEN valor_desconto_valor
+          WHEN 'percentual'
+          THEN total_produtos * valor_desconto_percentual * '0.01'::NUMERIC
+        END,
+        0
+      ),
+      2
+    ) AS discount_amount, /* x 0.01 rather than / 100: DuckDB divides decimals as doubles, which can round a half cent the wrong way */
+    ROUND(COALESCE(valor_frete, 0), 2) AS shipping_amount,
+    ROUND(COALESCE(outras_despesas, 0), 2) AS other_charges_amount,
+    ROUND(total_pedido, 2) AS order_total,
+    NULLIF(TRIM(forma_pagamento), '') AS payment_method,
+    NULLIF(TRIM(nome_transportador), '') AS carrier,
+    NULLIF(TRIM(JSON_VALUE(ecommerce, '$.nomeEcommerce')), '') AS sales_channel,
+    NULLIF(id_nota_fiscal, 0) AS invoice_id,
+    _airbyte_extracted_at AS extracted_at
+  FROM source
+  WHERE
+    COALESCE(ARRAY_LENGTH(JSON_QUERY_ARRAY(_coercion_errors, '$')), 0) = 0 /* half-typed versions go to stg_tinyerp__quarantine */
+)
+SELECT
+  order_id::INT64 AS order_id, /* TinyERP order id */
+  order_number::INT64 AS order_number, /* Order number shown in Tiny (numero) */
+  ecommerce_order_number::STRING AS ecommerce_order_number, /* Order number in the e-commerce channel; NULL for orders keyed into the ERP */
+  ordered_at::TIMESTAMP AS ordered_at, /* Order date (UTC instant); Tiny records only the day, at midnight in Brasília */
+  order_date::DATE AS order_date, /* Day the order was placed, in Brasília (America/Sao_Paulo) */
+  status_label::STRING AS status_label, /* Situation label as Tiny shows it, e.g. "Faturado (atendido)" */
+  order_status::STRING AS order_status, /* Conformed status: placed, processing, shipped, delivered, returned or cancelled; NULL for an unknown label */
+  customer_code::STRING AS customer_code, /* Customer's contact code in Tiny; NULL if empty */
+  customer_tax_id::STRING AS customer_tax_id, /* Customer's CPF or CNPJ, digits only; NULL if none (walk-in sales) */
+  customer_name::STRING AS customer_name, /* Customer's name as on the order, e.g. "Consumidor Final" for walk-in sales */
+  customer_email::STRING AS customer_email, /* Customer's email, trimmed and lower-cased; NULL if empty */
+  customer_city::STRING AS customer_city, /* Customer's city as on the order */
+  customer_state::STRING AS customer_state, /* Customer's state (UF), e.g. SP */
+  items_amount::NUMERIC(18, 2) AS items_amount, /* Value of the items in BRL (total_produtos) */
+  discount_raw::STRING AS discount_raw, /* Order discount as typed in Tiny, e.g. "10%", "5,00", "5.00" */
+  discount_amount::NUMERIC(18, 2) AS discount_amount, /* Order discount in BRL: the amount typed, or the percentage of items_amount rounded to the cent; 0 if none */
+  shipping_amount::NUMERIC(18, 2) AS shipping_amount, /* Shipping charged in BRL (valor_frete); 0 if none */
+  other_charges_amount::NUMERIC(18, 2) AS other_charges_amount, /* Other charges in BRL (outras_despesas); 0 if none */
+  order_total::NUMERIC(18, 2) AS order_total, /* Order total in BRL as Tiny computed it = items_amount - discount_amount + shipping_amount + other_charges_amount */
+  payment_method::STRING AS payment_method, /* Payment method (forma_pagamento), e.g. pix; NULL if empty */
+  carrier::STRING AS carrier, /* Carrier name (nome_transportador); NULL if empty */
+  sales_channel::STRING AS sales_channel, /* E-commerce channel the order came from, e.g. "Loja Virtual"; NULL for orders keyed into the ERP */
+  invoice_id::INT64 AS invoice_id, /* Id of the order's invoice (nota fiscal); NULL if none */
+  extracted_at::TIMESTAMP AS extracted_at /* When Airbyte extracted this version of the order (UTC) */
+FROM renamed
