@@ -197,7 +197,7 @@ def _sync_run(workdir: Path, sim: FakeStoreSimulator, inbox) -> subprocess.Compl
         "FAKESTORE_BASE_URL": sim.url,
         **inbox[1],
     }
-    return _commerce_stack("run", "--no-simulator", env=env)
+    return _commerce_stack("run", env=env)  # FakeStore from `sim`; the pipeline simulates TinyERP
 
 
 def test_a_bad_record_from_the_source_is_blocked_and_prod_keeps_the_last_good_data(baseline, workdir, inbox):
@@ -253,13 +253,13 @@ def test_a_record_that_cannot_be_typed_is_quarantined_with_its_reason_and_nothin
     assert "quarantined 1 new record(s)" in completed.stdout
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         kept = con.execute(
-            "SELECT source, stream, reason, CAST(record AS VARCHAR) FROM dq.quarantine"
+            "SELECT source, stream, record_id, reason, CAST(record AS VARCHAR) FROM dq.quarantine"
         ).fetchall()
         lines = con.execute(
             "SELECT product_key, quantity FROM marts.order_lines WHERE order_key = 'fakestore:8'"
         ).fetchall()
     assert kept == [
-        ("fakestore", "carts.products", "quantity is not an integer", '{"productId":1,"quantity":"abc"}')
+        ("fakestore", "carts.products", "8", "quantity is not an integer", '{"productId":1,"quantity":"abc"}')
     ]
     assert lines == [("fakestore:2", 1)]  # the typed line is promoted, the other one waits in quarantine
     report = _report(workdir)

@@ -253,7 +253,7 @@ def write_history(warehouse: Path, *, with_quarantine: bool = True) -> Path:
                 )
         if with_quarantine:
             con.executemany(
-                "INSERT INTO dq.quarantine VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO dq.quarantine (source, stream, quarantined_at, reason, record) VALUES (?, ?, ?, ?, ?)",
                 [[s, t, at, reason, json.dumps(record)] for s, t, at, reason, record in QUARANTINE],
             )
     return warehouse

@@ -94,7 +94,14 @@ def test_ddl_is_the_agreed_schema():
         "unexpected_percent", "failing_samples", "reproduce_sql", "description",
     ]  # fmt: skip
     assert dict(columns["check_results"])["failing_samples"] == "JSON"
-    assert [n for n, _ in columns["quarantine"]] == ["source", "stream", "quarantined_at", "reason", "record"]
+    assert [n for n, _ in columns["quarantine"]] == [
+        "source",
+        "stream",
+        "quarantined_at",
+        "reason",
+        "record",
+        "record_id",
+    ]
     assert DQ_DDL.count("CREATE TABLE IF NOT EXISTS dq.") == 4
 
 

@@ -29,8 +29,15 @@ class HttpResult:
         return self.body.decode()
 
 
-def http(method: str, url: str, body: Any = None, *, raw: bytes | None = None,
-         content_type: str = "application/json", timeout: float = 10) -> HttpResult:
+def http(
+    method: str,
+    url: str,
+    body: Any = None,
+    *,
+    raw: bytes | None = None,
+    content_type: str = "application/json",
+    timeout: float = 10,
+) -> HttpResult:
     data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
     headers = {"Content-Type": content_type} if data is not None else {}
     request = urllib.request.Request(url, data=data, method=method, headers=headers)

@@ -50,8 +50,12 @@ def test_new_carts_dates_move_forward_a_few_per_day(sim):
 
 
 def test_new_carts_are_deterministic_and_composable(client_for):
-    with FakeStoreSimulator(seed=42, new_carts=25) as at_start, FakeStoreSimulator(seed=42) as stepwise, \
-            FakeStoreSimulator(seed=42) as in_process, FakeStoreSimulator(seed=43) as other_seed:
+    with (
+        FakeStoreSimulator(seed=42, new_carts=25) as at_start,
+        FakeStoreSimulator(seed=42) as stepwise,
+        FakeStoreSimulator(seed=42) as in_process,
+        FakeStoreSimulator(seed=43) as other_seed,
+    ):
         client = client_for(stepwise)
         first = client("/__admin/carts?count=10", "POST").json()
         second = client("/__admin/carts?count=15", "POST").json()
@@ -77,8 +81,13 @@ def test_new_carts_on_a_larger_profile(client_for):
 
 
 def test_fault_429_then_success(call):
-    fault = {"path_prefix": "/carts", "status": 429, "times": 2, "body": "Too Many Requests",
-             "headers": {"Retry-After": "1"}}
+    fault = {
+        "path_prefix": "/carts",
+        "status": 429,
+        "times": 2,
+        "body": "Too Many Requests",
+        "headers": {"Retry-After": "1"},
+    }
     res = call("/__admin/faults", "POST", fault)
     assert res.status == 201 and res.json()["id"] == 1
     assert call("/products").status == 200  # other paths are untouched
@@ -133,8 +142,13 @@ def test_bad_fault_specs(call):
 
 
 def test_upsert_a_malformed_cart(call):
-    bad = {"id": 8, "userId": 2, "date": "2020-03-01T00:00:00.000Z",
-           "products": [{"productId": 1, "quantity": -3}], "__v": 0}
+    bad = {
+        "id": 8,
+        "userId": 2,
+        "date": "2020-03-01T00:00:00.000Z",
+        "products": [{"productId": 1, "quantity": -3}],
+        "__v": 0,
+    }
     res = call("/__admin/records", "POST", {"kind": "carts", "record": bad})
     assert res.status == 201 and res.json() == {"kind": "carts", "id": 8, "created": True}
     assert call("/carts/8").json() == bad
@@ -152,8 +166,13 @@ def test_upsert_and_delete_products_and_users(call):
     product = {"id": 5, "title": None, "price": "695.00", "category": "Jewelery"}
     call("/__admin/records", "POST", {"kind": "products", "record": product})
     assert call("/products/5").json() == product
-    assert call("/products/categories").json() == ["Jewelery", "electronics", "jewelery", "men's clothing",
-                                                   "women's clothing"]
+    assert call("/products/categories").json() == [
+        "Jewelery",
+        "electronics",
+        "jewelery",
+        "men's clothing",
+        "women's clothing",
+    ]
     assert [p["id"] for p in call("/products/category/Jewelery").json()] == [5]
     # a record without a usable id, stored under an explicit key
     call("/__admin/records", "POST", {"kind": "products", "id": 21, "record": {"title": "no id"}})

@@ -11,24 +11,63 @@ from commerce_stack.simulators.fakestore import FakeStoreSimulator, build_datase
 from commerce_stack.simulators.fakestore.jscompat import parse_js_date
 
 REFERENCE = [
-    {"id": 1, "userId": 1, "date": "2020-03-02T00:00:00.000Z",
-     "products": [{"productId": 1, "quantity": 4}, {"productId": 2, "quantity": 1},
-                  {"productId": 3, "quantity": 6}],
-     "__v": 0},
-    {"id": 2, "userId": 1, "date": "2020-01-02T00:00:00.000Z",
-     "products": [{"productId": 2, "quantity": 4}, {"productId": 1, "quantity": 10},
-                  {"productId": 5, "quantity": 2}],
-     "__v": 0},
-    {"id": 3, "userId": 2, "date": "2020-03-01T00:00:00.000Z",
-     "products": [{"productId": 1, "quantity": 2}, {"productId": 9, "quantity": 1}], "__v": 0},
-    {"id": 4, "userId": 3, "date": "2020-01-01T00:00:00.000Z", "products": [{"productId": 1, "quantity": 4}],
-     "__v": 0},
-    {"id": 5, "userId": 3, "date": "2020-03-01T00:00:00.000Z",
-     "products": [{"productId": 7, "quantity": 1}, {"productId": 8, "quantity": 1}], "__v": 0},
-    {"id": 6, "userId": 4, "date": "2020-03-01T00:00:00.000Z",
-     "products": [{"productId": 10, "quantity": 2}, {"productId": 12, "quantity": 3}], "__v": 0},
-    {"id": 7, "userId": 8, "date": "2020-03-01T00:00:00.000Z", "products": [{"productId": 18, "quantity": 1}],
-     "__v": 0},
+    {
+        "id": 1,
+        "userId": 1,
+        "date": "2020-03-02T00:00:00.000Z",
+        "products": [
+            {"productId": 1, "quantity": 4},
+            {"productId": 2, "quantity": 1},
+            {"productId": 3, "quantity": 6},
+        ],
+        "__v": 0,
+    },
+    {
+        "id": 2,
+        "userId": 1,
+        "date": "2020-01-02T00:00:00.000Z",
+        "products": [
+            {"productId": 2, "quantity": 4},
+            {"productId": 1, "quantity": 10},
+            {"productId": 5, "quantity": 2},
+        ],
+        "__v": 0,
+    },
+    {
+        "id": 3,
+        "userId": 2,
+        "date": "2020-03-01T00:00:00.000Z",
+        "products": [{"productId": 1, "quantity": 2}, {"productId": 9, "quantity": 1}],
+        "__v": 0,
+    },
+    {
+        "id": 4,
+        "userId": 3,
+        "date": "2020-01-01T00:00:00.000Z",
+        "products": [{"productId": 1, "quantity": 4}],
+        "__v": 0,
+    },
+    {
+        "id": 5,
+        "userId": 3,
+        "date": "2020-03-01T00:00:00.000Z",
+        "products": [{"productId": 7, "quantity": 1}, {"productId": 8, "quantity": 1}],
+        "__v": 0,
+    },
+    {
+        "id": 6,
+        "userId": 4,
+        "date": "2020-03-01T00:00:00.000Z",
+        "products": [{"productId": 10, "quantity": 2}, {"productId": 12, "quantity": 3}],
+        "__v": 0,
+    },
+    {
+        "id": 7,
+        "userId": 8,
+        "date": "2020-03-01T00:00:00.000Z",
+        "products": [{"productId": 18, "quantity": 1}],
+        "__v": 0,
+    },
 ]
 
 
@@ -161,11 +200,21 @@ def test_generated_carts_shapes(client_for):
 
 
 def test_same_seed_same_bytes(client_for):
-    paths = ["/carts", "/carts?startdate=2019-06-01&enddate=2019-07-01&sort=desc", "/users", "/products",
-             "/carts/user/3", "/carts/150", "/products/categories"]
+    paths = [
+        "/carts",
+        "/carts?startdate=2019-06-01&enddate=2019-07-01&sort=desc",
+        "/users",
+        "/products",
+        "/carts/user/3",
+        "/carts/150",
+        "/products/categories",
+    ]
     counts = {"products": 100, "users": 100, "carts": 2000}
-    with FakeStoreSimulator(seed=11, **counts) as a, FakeStoreSimulator(seed=11, **counts) as b, \
-            FakeStoreSimulator(seed=12, **counts) as c:
+    with (
+        FakeStoreSimulator(seed=11, **counts) as a,
+        FakeStoreSimulator(seed=11, **counts) as b,
+        FakeStoreSimulator(seed=12, **counts) as c,
+    ):
         for path in paths:
             assert client_for(a)(path).body == client_for(b)(path).body, path
         assert client_for(c)("/carts").body != client_for(a)("/carts").body

@@ -19,7 +19,9 @@ MODULE = "commerce_stack.simulators.fakestore"
 def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", MODULE, "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert proc.stdout is not None
@@ -75,7 +77,8 @@ def test_cli_options():
 
 
 def test_cli_rejects_bad_counts():
-    result = subprocess.run([sys.executable, "-m", MODULE, "--products", "5"], capture_output=True, text=True,
-                            timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", MODULE, "--products", "5"], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 2 and "products must be >= 20" in result.stderr
     assert result.stdout == ""

@@ -13,42 +13,154 @@ from commerce_stack.simulators.fakestore.jscompat import js_dumps, js_number, li
 
 # (id, title, price, category, rate, count, image file) from sources.md §1.6
 REFERENCE = [
-    (1, "Fjallraven - Foldsack No. 1 Backpack, Fits 15 Laptops", 109.95, "men's clothing", 3.9, 120,
-     "81fPKd-2AYL._AC_SL1500_.jpg"),
-    (2, "Mens Casual Premium Slim Fit T-Shirts ", 22.3, "men's clothing", 4.1, 259,
-     "71-3HjGNDUL._AC_SY879._SX._UX._SY._UY_.jpg"),
+    (
+        1,
+        "Fjallraven - Foldsack No. 1 Backpack, Fits 15 Laptops",
+        109.95,
+        "men's clothing",
+        3.9,
+        120,
+        "81fPKd-2AYL._AC_SL1500_.jpg",
+    ),
+    (
+        2,
+        "Mens Casual Premium Slim Fit T-Shirts ",
+        22.3,
+        "men's clothing",
+        4.1,
+        259,
+        "71-3HjGNDUL._AC_SY879._SX._UX._SY._UY_.jpg",
+    ),
     (3, "Mens Cotton Jacket", 55.99, "men's clothing", 4.7, 500, "71li-ujtlUL._AC_UX679_.jpg"),
     (4, "Mens Casual Slim Fit", 15.99, "men's clothing", 2.1, 430, "71YXzeOuslL._AC_UY879_.jpg"),
-    (5, "John Hardy Women's Legends Naga Gold & Silver Dragon Station Chain Bracelet", 695, "jewelery", 4.6,
-     400, "71pWzhdJNwL._AC_UL640_QL65_ML3_.jpg"),
+    (
+        5,
+        "John Hardy Women's Legends Naga Gold & Silver Dragon Station Chain Bracelet",
+        695,
+        "jewelery",
+        4.6,
+        400,
+        "71pWzhdJNwL._AC_UL640_QL65_ML3_.jpg",
+    ),
     (6, "Solid Gold Petite Micropave ", 168, "jewelery", 3.9, 70, "61sbMiUnoGL._AC_UL640_QL65_ML3_.jpg"),
     (7, "White Gold Plated Princess", 9.99, "jewelery", 3, 400, "71YAIFU48IL._AC_UL640_QL65_ML3_.jpg"),
-    (8, "Pierced Owl Rose Gold Plated Stainless Steel Double", 10.99, "jewelery", 1.9, 100,
-     "51UDEzMJVpL._AC_UL640_QL65_ML3_.jpg"),
-    (9, "WD 2TB Elements Portable External Hard Drive - USB 3.0 ", 64, "electronics", 3.3, 203,
-     "61IBBVJvSDL._AC_SY879_.jpg"),
-    (10, "SanDisk SSD PLUS 1TB Internal SSD - SATA III 6 Gb/s", 109, "electronics", 2.9, 470,
-     "61U7T1koQqL._AC_SX679_.jpg"),
-    (11, "Silicon Power 256GB SSD 3D NAND A55 SLC Cache Performance Boost SATA III 2.5", 109, "electronics",
-     4.8, 319, "71kWymZ+c+L._AC_SX679_.jpg"),
-    (12, "WD 4TB Gaming Drive Works with Playstation 4 Portable External Hard Drive", 114, "electronics", 4.8,
-     400, "61mtL65D4cL._AC_SX679_.jpg"),
-    (13, "Acer SB220Q bi 21.5 inches Full HD (1920 x 1080) IPS Ultra-Thin", 599, "electronics", 2.9, 250,
-     "81QpkIctqPL._AC_SX679_.jpg"),
-    (14, "Samsung 49-Inch CHG90 144Hz Curved Gaming Monitor (LC49HG90DMNXZA) – Super Ultrawide Screen QLED ",
-     999.99, "electronics", 2.2, 140, "81Zt42ioCgL._AC_SX679_.jpg"),
-    (15, "BIYLACLESEN Women's 3-in-1 Snowboard Jacket Winter Coats", 56.99, "women's clothing", 2.6, 235,
-     "51Y5NI-I5jL._AC_UX679_.jpg"),
-    (16, "Lock and Love Women's Removable Hooded Faux Leather Moto Biker Jacket", 29.95, "women's clothing",
-     2.9, 340, "81XH0e8fefL._AC_UY879_.jpg"),
-    (17, "Rain Jacket Women Windbreaker Striped Climbing Raincoats", 39.99, "women's clothing", 3.8, 679,
-     "71HblAHs5xL._AC_UY879_-2.jpg"),
-    (18, "MBJ Women's Solid Short Sleeve Boat Neck V ", 9.85, "women's clothing", 4.7, 130,
-     "71z3kpMAYsL._AC_UY879_.jpg"),
-    (19, "Opna Women's Short Sleeve Moisture", 7.95, "women's clothing", 4.5, 146,
-     "51eg55uWmdL._AC_UX679_.jpg"),
-    (20, "DANVOUY Womens T Shirt Casual Cotton Short", 12.99, "women's clothing", 3.6, 145,
-     "61pHAEJ4NML._AC_UX679_.jpg"),
+    (
+        8,
+        "Pierced Owl Rose Gold Plated Stainless Steel Double",
+        10.99,
+        "jewelery",
+        1.9,
+        100,
+        "51UDEzMJVpL._AC_UL640_QL65_ML3_.jpg",
+    ),
+    (
+        9,
+        "WD 2TB Elements Portable External Hard Drive - USB 3.0 ",
+        64,
+        "electronics",
+        3.3,
+        203,
+        "61IBBVJvSDL._AC_SY879_.jpg",
+    ),
+    (
+        10,
+        "SanDisk SSD PLUS 1TB Internal SSD - SATA III 6 Gb/s",
+        109,
+        "electronics",
+        2.9,
+        470,
+        "61U7T1koQqL._AC_SX679_.jpg",
+    ),
+    (
+        11,
+        "Silicon Power 256GB SSD 3D NAND A55 SLC Cache Performance Boost SATA III 2.5",
+        109,
+        "electronics",
+        4.8,
+        319,
+        "71kWymZ+c+L._AC_SX679_.jpg",
+    ),
+    (
+        12,
+        "WD 4TB Gaming Drive Works with Playstation 4 Portable External Hard Drive",
+        114,
+        "electronics",
+        4.8,
+        400,
+        "61mtL65D4cL._AC_SX679_.jpg",
+    ),
+    (
+        13,
+        "Acer SB220Q bi 21.5 inches Full HD (1920 x 1080) IPS Ultra-Thin",
+        599,
+        "electronics",
+        2.9,
+        250,
+        "81QpkIctqPL._AC_SX679_.jpg",
+    ),
+    (
+        14,
+        "Samsung 49-Inch CHG90 144Hz Curved Gaming Monitor (LC49HG90DMNXZA) – Super Ultrawide Screen QLED ",
+        999.99,
+        "electronics",
+        2.2,
+        140,
+        "81Zt42ioCgL._AC_SX679_.jpg",
+    ),
+    (
+        15,
+        "BIYLACLESEN Women's 3-in-1 Snowboard Jacket Winter Coats",
+        56.99,
+        "women's clothing",
+        2.6,
+        235,
+        "51Y5NI-I5jL._AC_UX679_.jpg",
+    ),
+    (
+        16,
+        "Lock and Love Women's Removable Hooded Faux Leather Moto Biker Jacket",
+        29.95,
+        "women's clothing",
+        2.9,
+        340,
+        "81XH0e8fefL._AC_UY879_.jpg",
+    ),
+    (
+        17,
+        "Rain Jacket Women Windbreaker Striped Climbing Raincoats",
+        39.99,
+        "women's clothing",
+        3.8,
+        679,
+        "71HblAHs5xL._AC_UY879_-2.jpg",
+    ),
+    (
+        18,
+        "MBJ Women's Solid Short Sleeve Boat Neck V ",
+        9.85,
+        "women's clothing",
+        4.7,
+        130,
+        "71z3kpMAYsL._AC_UY879_.jpg",
+    ),
+    (
+        19,
+        "Opna Women's Short Sleeve Moisture",
+        7.95,
+        "women's clothing",
+        4.5,
+        146,
+        "51eg55uWmdL._AC_UX679_.jpg",
+    ),
+    (
+        20,
+        "DANVOUY Womens T Shirt Casual Cotton Short",
+        12.99,
+        "women's clothing",
+        3.6,
+        145,
+        "61pHAEJ4NML._AC_UX679_.jpg",
+    ),
 ]
 
 
@@ -175,11 +287,23 @@ def test_head_request(get):
 
 
 def test_writes_are_echoed_not_persisted(get):
-    res = get("/products", "POST", {"title": "test product", "price": 13.0, "description": "x",
-                                    "image": "https://i.pravatar.cc", "category": "electronic", "extra": 1})
+    res = get(
+        "/products",
+        "POST",
+        {
+            "title": "test product",
+            "price": 13.0,
+            "description": "x",
+            "image": "https://i.pravatar.cc",
+            "category": "electronic",
+            "extra": 1,
+        },
+    )
     assert res.status == 201
-    assert res.text == ('{"id":21,"title":"test product","price":13,"description":"x",'
-                        '"image":"https://i.pravatar.cc","category":"electronic"}')
+    assert res.text == (
+        '{"id":21,"title":"test product","price":13,"description":"x",'
+        '"image":"https://i.pravatar.cc","category":"electronic"}'
+    )
     res = get("/products/7", "PUT", {"title": "new title"})
     assert (res.status, res.json()) == (200, {"id": 7, "title": "new title"})
     assert get("/products/7", "PATCH", {"price": 1}).json() == {"id": 7, "price": 1}
@@ -199,9 +323,11 @@ def test_js_number_semantics():
 
 
 def test_generated_products_shapes_and_determinism(client_for):
-    with FakeStoreSimulator(seed=7, products=500, users=10, carts=7) as a, \
-            FakeStoreSimulator(seed=7, products=500, users=10, carts=7) as b, \
-            FakeStoreSimulator(seed=8, products=500, users=10, carts=7) as c:
+    with (
+        FakeStoreSimulator(seed=7, products=500, users=10, carts=7) as a,
+        FakeStoreSimulator(seed=7, products=500, users=10, carts=7) as b,
+        FakeStoreSimulator(seed=8, products=500, users=10, carts=7) as c,
+    ):
         body_a = client_for(a)("/products").body
         assert body_a == client_for(b)("/products").body
         assert body_a != client_for(c)("/products").body

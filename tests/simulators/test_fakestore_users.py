@@ -13,36 +13,176 @@ from commerce_stack.simulators.fakestore import FakeStoreSimulator
 
 # (id, email, username, password, first, last, city, street, number, zipcode, lat, long, phone): §1.6
 REFERENCE = [
-    (1, "john@gmail.com", "johnd", "m38rmF$", "john", "doe", "kilcoole", "new road", 7682, "12926-3874",
-     "-37.3159", "81.1496", "1-570-236-7033"),
-    (2, "morrison@gmail.com", "mor_2314", "83r5^_", "david", "morrison", "kilcoole", "Lovers Ln", 7267,
-     "12926-3874", "-37.3159", "81.1496", "1-570-236-7033"),
-    (3, "kevin@gmail.com", "kevinryan", "kev02937@", "kevin", "ryan", "Cullman", "Frances Ct", 86,
-     "29567-1452", "40.3467", "-30.1310", "1-567-094-1345"),
-    (4, "don@gmail.com", "donero", "ewedon", "don", "romer", "San Antonio", "Hunters Creek Dr", 6454,
-     "98234-1734", "50.3467", "-20.1310", "1-765-789-6734"),
-    (5, "derek@gmail.com", "derek", "jklg*_56", "derek", "powell", "san Antonio", "adams St", 245,
-     "80796-1234", "40.3467", "-40.1310", "1-956-001-1945"),
-    (6, "david_r@gmail.com", "david_r", "3478*#54", "david", "russell", "el paso", "prospect st", 124,
-     "12346-0456", "20.1677", "-10.6789", "1-678-345-9856"),
-    (7, "miriam@gmail.com", "snyder", "f238&@*$", "miriam", "snyder", "fresno", "saddle st", 1342,
-     "96378-0245", "10.3456", "20.6419", "1-123-943-0563"),
-    (8, "william@gmail.com", "hopkins", "William56$hj", "william", "hopkins", "mesa", "vally view ln", 1342,
-     "96378-0245", "50.3456", "10.6419", "1-478-001-0890"),
-    (9, "kate@gmail.com", "kate_h", "kfejk@*_", "kate", "hale", "miami", "avondale ave", 345, "96378-0245",
-     "40.12456", "20.5419", "1-678-456-1934"),
-    (10, "jimmie@gmail.com", "jimmie_k", "klein*#%*", "jimmie", "klein", "fort wayne", "oak lawn ave", 526,
-     "10256-4532", "30.24788", "-20.545419", "1-104-001-4567"),
+    (
+        1,
+        "john@gmail.com",
+        "johnd",
+        "m38rmF$",
+        "john",
+        "doe",
+        "kilcoole",
+        "new road",
+        7682,
+        "12926-3874",
+        "-37.3159",
+        "81.1496",
+        "1-570-236-7033",
+    ),
+    (
+        2,
+        "morrison@gmail.com",
+        "mor_2314",
+        "83r5^_",
+        "david",
+        "morrison",
+        "kilcoole",
+        "Lovers Ln",
+        7267,
+        "12926-3874",
+        "-37.3159",
+        "81.1496",
+        "1-570-236-7033",
+    ),
+    (
+        3,
+        "kevin@gmail.com",
+        "kevinryan",
+        "kev02937@",
+        "kevin",
+        "ryan",
+        "Cullman",
+        "Frances Ct",
+        86,
+        "29567-1452",
+        "40.3467",
+        "-30.1310",
+        "1-567-094-1345",
+    ),
+    (
+        4,
+        "don@gmail.com",
+        "donero",
+        "ewedon",
+        "don",
+        "romer",
+        "San Antonio",
+        "Hunters Creek Dr",
+        6454,
+        "98234-1734",
+        "50.3467",
+        "-20.1310",
+        "1-765-789-6734",
+    ),
+    (
+        5,
+        "derek@gmail.com",
+        "derek",
+        "jklg*_56",
+        "derek",
+        "powell",
+        "san Antonio",
+        "adams St",
+        245,
+        "80796-1234",
+        "40.3467",
+        "-40.1310",
+        "1-956-001-1945",
+    ),
+    (
+        6,
+        "david_r@gmail.com",
+        "david_r",
+        "3478*#54",
+        "david",
+        "russell",
+        "el paso",
+        "prospect st",
+        124,
+        "12346-0456",
+        "20.1677",
+        "-10.6789",
+        "1-678-345-9856",
+    ),
+    (
+        7,
+        "miriam@gmail.com",
+        "snyder",
+        "f238&@*$",
+        "miriam",
+        "snyder",
+        "fresno",
+        "saddle st",
+        1342,
+        "96378-0245",
+        "10.3456",
+        "20.6419",
+        "1-123-943-0563",
+    ),
+    (
+        8,
+        "william@gmail.com",
+        "hopkins",
+        "William56$hj",
+        "william",
+        "hopkins",
+        "mesa",
+        "vally view ln",
+        1342,
+        "96378-0245",
+        "50.3456",
+        "10.6419",
+        "1-478-001-0890",
+    ),
+    (
+        9,
+        "kate@gmail.com",
+        "kate_h",
+        "kfejk@*_",
+        "kate",
+        "hale",
+        "miami",
+        "avondale ave",
+        345,
+        "96378-0245",
+        "40.12456",
+        "20.5419",
+        "1-678-456-1934",
+    ),
+    (
+        10,
+        "jimmie@gmail.com",
+        "jimmie_k",
+        "klein*#%*",
+        "jimmie",
+        "klein",
+        "fort wayne",
+        "oak lawn ave",
+        526,
+        "10256-4532",
+        "30.24788",
+        "-20.545419",
+        "1-104-001-4567",
+    ),
 ]
 
 
 def _expected(row) -> dict:
     uid, email, username, password, first, last, city, street, number, zipcode, lat, long, phone = row
     return {
-        "address": {"geolocation": {"lat": lat, "long": long}, "city": city, "street": street,
-                    "number": number, "zipcode": zipcode},
-        "id": uid, "email": email, "username": username, "password": password,
-        "name": {"firstname": first, "lastname": last}, "phone": phone, "__v": 0,
+        "address": {
+            "geolocation": {"lat": lat, "long": long},
+            "city": city,
+            "street": street,
+            "number": number,
+            "zipcode": zipcode,
+        },
+        "id": uid,
+        "email": email,
+        "username": username,
+        "password": password,
+        "name": {"firstname": first, "lastname": last},
+        "phone": phone,
+        "__v": 0,
     }
 
 
@@ -64,8 +204,13 @@ def test_reference_users_exact(get):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("", list(range(1, 11))), ("?limit=3", [1, 2, 3]), ("?sort=desc", list(range(10, 0, -1))),
-     ("?sort=desc&limit=2", [10, 9]), ("?limit=xyz", list(range(1, 11)))],
+    [
+        ("", list(range(1, 11))),
+        ("?limit=3", [1, 2, 3]),
+        ("?sort=desc", list(range(10, 0, -1))),
+        ("?sort=desc&limit=2", [10, 9]),
+        ("?limit=xyz", list(range(1, 11))),
+    ],
 )
 def test_users_limit_and_sort(get, query, expected):
     assert [u["id"] for u in get("/users" + query).json()] == expected
@@ -97,14 +242,22 @@ def test_login(get):
     # deterministic: the same login gives the same token
     assert get("/auth/login", "POST", {"username": "mor_2314", "password": "83r5^_"}).json()["token"] == token
     # urlencoded bodies work too (body-parser.urlencoded)
-    form = get("/auth/login", "POST", raw=b"username=johnd&password=m38rmF%24",
-               content_type="application/x-www-form-urlencoded")
+    form = get(
+        "/auth/login",
+        "POST",
+        raw=b"username=johnd&password=m38rmF%24",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert form.status == 201
 
 
 @pytest.mark.parametrize(
-    "body", [{"username": "mor_2314", "password": "wrong"}, {"username": "MOR_2314", "password": "83r5^_"},
-             {"username": "nobody", "password": "x"}],
+    "body",
+    [
+        {"username": "mor_2314", "password": "wrong"},
+        {"username": "MOR_2314", "password": "83r5^_"},
+        {"username": "nobody", "password": "x"},
+    ],
 )
 def test_login_rejected(get, body):
     res = get("/auth/login", "POST", body)
@@ -127,21 +280,42 @@ def test_login_without_json_content_type(get):
 
 
 def test_user_writes_are_echoed_with_the_controller_quirk(get):
-    body = {"email": "John@gmail.com", "username": "johnd", "password": "m38rmF$",
-            "name": {"firstname": "John", "lastname": "Doe"},
-            "address": {"city": "kilcoole", "street": "7835 new road", "number": 3, "zipcode": "12926-3874",
-                        "geolocation": {"lat": "-37.3159", "long": "81.1496"}},
-            "phone": "1-570-236-7033"}
+    body = {
+        "email": "John@gmail.com",
+        "username": "johnd",
+        "password": "m38rmF$",
+        "name": {"firstname": "John", "lastname": "Doe"},
+        "address": {
+            "city": "kilcoole",
+            "street": "7835 new road",
+            "number": 3,
+            "zipcode": "12926-3874",
+            "geolocation": {"lat": "-37.3159", "long": "81.1496"},
+        },
+        "phone": "1-570-236-7033",
+    }
     res = get("/users", "POST", body)
     assert res.status == 201
     # name, number and zipcode are read from the top level of the body: lost when sent nested
-    assert res.json() == {"id": 11, "email": "John@gmail.com", "username": "johnd", "password": "m38rmF$",
-                          "address": {"city": "kilcoole", "street": "7835 new road",
-                                      "geolocation": {"lat": "-37.3159", "long": "81.1496"}},
-                          "phone": "1-570-236-7033"}
+    assert res.json() == {
+        "id": 11,
+        "email": "John@gmail.com",
+        "username": "johnd",
+        "password": "m38rmF$",
+        "address": {
+            "city": "kilcoole",
+            "street": "7835 new road",
+            "geolocation": {"lat": "-37.3159", "long": "81.1496"},
+        },
+        "phone": "1-570-236-7033",
+    }
     res = get("/users/7", "PUT", {"email": "x@y.z", "firstname": "x"})
-    assert res.json() == {"id": "7", "email": "x@y.z", "name": {"firstname": "x"},
-                          "address": {"geolocation": {}}}
+    assert res.json() == {
+        "id": "7",
+        "email": "x@y.z",
+        "name": {"firstname": "x"},
+        "address": {"geolocation": {}},
+    }
     assert get("/users/abc", "PATCH", {}).status == 400
     assert get("/users/3", "DELETE").json()["id"] == 3
     assert len(get("/users").json()) == 10

@@ -137,13 +137,15 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, environment: str, at: date
     for (table,) in tables:
         con.execute(
             f"""
-            INSERT INTO dq.quarantine
-            SELECT DISTINCT q.source, q.stream, CAST(? AS TIMESTAMP), q.reason, CAST(q.record AS JSON)
+            INSERT INTO dq.quarantine (source, stream, quarantined_at, reason, record, record_id)
+            SELECT DISTINCT q.source, q.stream, CAST(? AS TIMESTAMP), q.reason, CAST(q.record AS JSON),
+                   q.record_id
             FROM "{schema}"."{table}" AS q
             WHERE NOT EXISTS (
                 SELECT 1 FROM dq.quarantine AS d
                 WHERE d.source = q.source AND d.stream = q.stream AND d.reason = q.reason
                   AND CAST(d.record AS VARCHAR) = CAST(q.record AS VARCHAR)
+                  AND d.record_id IS NOT DISTINCT FROM q.record_id
             )
             """,
             [at],

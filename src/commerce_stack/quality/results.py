@@ -46,8 +46,11 @@ CREATE TABLE IF NOT EXISTS dq.check_results (
 );
 
 CREATE TABLE IF NOT EXISTS dq.quarantine (        -- records that could not be typed, kept with the reason
-  source VARCHAR, stream VARCHAR, quarantined_at TIMESTAMP, reason VARCHAR, record JSON
+  source VARCHAR, stream VARCHAR, quarantined_at TIMESTAMP, reason VARCHAR, record JSON,
+  record_id VARCHAR                                -- id of the (enclosing) source record
 );
+-- added after the first release: a history created before it gains the column, rows keep NULL
+ALTER TABLE dq.quarantine ADD COLUMN IF NOT EXISTS record_id VARCHAR;
 """
 
 DQ_TABLES: tuple[str, ...] = ("gate_runs", "table_snapshots", "check_results", "quarantine")
