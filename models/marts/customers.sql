@@ -13,7 +13,8 @@ MODEL (
   )
 );
 
-WITH fakestore_users AS (
+WITH unioned AS (
+  /* FakeStore users: addresses carry no country */
   SELECT
     'fakestore' AS source,
     user_id::STRING AS source_customer_id,
@@ -29,13 +30,13 @@ WITH fakestore_users AS (
     city,
     NULL AS region_code,
     postal_code,
-    NULL AS country_code, /* FakeStore addresses carry no country */
+    NULL AS country_code,
     latitude,
     longitude,
     extracted_at
   FROM staging.stg_fakestore__users
-), tinyerp_contacts AS (
-  /* Tiny keeps one name (a person's or a company's legal name); first/last names are not split from it. */
+  UNION ALL
+  /* TinyERP contacts: one name (a person's or a company's legal name), not split into first and last */
   SELECT
     'tinyerp' AS source,
     contact_id::STRING AS source_customer_id,
@@ -56,48 +57,6 @@ WITH fakestore_users AS (
     NULL AS longitude,
     extracted_at
   FROM staging.stg_tinyerp__contacts
-), unioned AS (
-  SELECT
-    source,
-    source_customer_id,
-    customer_name,
-    email,
-    username,
-    first_name,
-    last_name,
-    tax_id,
-    phone,
-    street,
-    street_number,
-    city,
-    region_code,
-    postal_code,
-    country_code,
-    latitude,
-    longitude,
-    extracted_at
-  FROM fakestore_users
-  UNION ALL
-  SELECT
-    source,
-    source_customer_id,
-    customer_name,
-    email,
-    username,
-    first_name,
-    last_name,
-    tax_id,
-    phone,
-    street,
-    street_number,
-    city,
-    region_code,
-    postal_code,
-    country_code,
-    latitude,
-    longitude,
-    extracted_at
-  FROM tinyerp_contacts
 )
 SELECT
   CONCAT(source, ':', source_customer_id)::STRING AS customer_key, /* Source-prefixed customer key, e.g. fakestore:1, tinyerp:708490398 */

@@ -18,42 +18,25 @@ MODEL (
   )
 );
 
-WITH cart_lines AS (
-  SELECT
-    cart_id,
-    line_number,
-    product_id,
-    quantity
-  FROM staging.stg_fakestore__cart_lines
-), carts AS (
-  SELECT
-    cart_id,
-    ordered_at
-  FROM staging.stg_fakestore__carts
-), fakestore_products AS (
-  SELECT
-    product_id,
-    price
-  FROM staging.stg_fakestore__products
-), fakestore_lines AS (
-  /* LEFT JOINs keep a line whose product or cart is missing; its price or date is NULL and the non-blocking audits report it. */
+WITH unioned AS (
+  /* FakeStore: LEFT JOINs keep a line whose product or cart is missing; its price or date is NULL and the non-blocking audits report it */
   SELECT
     'fakestore' AS source,
     cart_lines.cart_id::STRING AS source_order_id,
     cart_lines.line_number,
     cart_lines.product_id::STRING AS source_product_id,
     cart_lines.quantity,
-    fakestore_products.price AS unit_price,
-    cart_lines.quantity * fakestore_products.price AS line_amount,
+    products.price AS unit_price,
+    cart_lines.quantity * products.price AS line_amount,
     'USD' AS currency_code,
     DATE(carts.ordered_at) AS order_date
-  FROM cart_lines
-  LEFT JOIN fakestore_products
-    ON fakestore_products.product_id = cart_lines.product_id
-  LEFT JOIN carts
+  FROM staging.stg_fakestore__cart_lines AS cart_lines
+  LEFT JOIN staging.stg_fakestore__products AS products
+    ON products.product_id = cart_lines.product_id
+  LEFT JOIN staging.stg_fakestore__carts AS carts
     ON carts.cart_id = cart_lines.cart_id
-), tinyerp_lines AS (
-  /* The order date is the day in Brasília, as the order date in Tiny itself. */
+  UNION ALL
+  /* TinyERP: the order date is the day in Brasília, as in Tiny itself */
   SELECT
     'tinyerp' AS source,
     order_lines.order_id::STRING AS source_order_id,
@@ -67,30 +50,6 @@ WITH cart_lines AS (
   FROM staging.stg_tinyerp__order_lines AS order_lines
   LEFT JOIN staging.stg_tinyerp__orders AS orders
     ON orders.order_id = order_lines.order_id
-), unioned AS (
-  SELECT
-    source,
-    source_order_id,
-    line_number,
-    source_product_id,
-    quantity,
-    unit_price,
-    line_amount,
-    currency_code,
-    order_date
-  FROM fakestore_lines
-  UNION ALL
-  SELECT
-    source,
-    source_order_id,
-    line_number,
-    source_product_id,
-    quantity,
-    unit_price,
-    line_amount,
-    currency_code,
-    order_date
-  FROM tinyerp_lines
 )
 SELECT
   CONCAT(source, ':', source_order_id, ':', line_number::STRING)::STRING AS order_line_key, /* Source-prefixed line key, <source>:<order id>:<line_number> */

@@ -25,38 +25,12 @@ WITH line_totals AS (
   FROM marts.order_lines
   GROUP BY
     order_key
-), fakestore_orders AS (
-  /* Every cart is a placed webshop order; FakeStore has no discounts, shipping or other charges, so its total is its items. */
-  SELECT
-    'fakestore' AS source,
-    cart_id::STRING AS source_order_id,
-    'webshop' AS channel,
-    CONCAT('fakestore:', user_id::STRING) AS customer_key,
-    'placed' AS order_status,
-    ordered_at,
-    DATE(ordered_at) AS order_date,
-    'USD' AS currency_code,
-    COALESCE(line_totals.items_amount, 0) AS items_amount,
-    0 AS discount_amount,
-    0 AS shipping_amount,
-    0 AS other_charges_amount,
-    COALESCE(line_totals.items_amount, 0) AS order_total,
-    extracted_at
-  FROM staging.stg_fakestore__carts
-  LEFT JOIN line_totals
-    ON line_totals.order_key = CONCAT('fakestore:', cart_id::STRING)
-), tinyerp_customers AS (
-  /* Tiny orders name their customer by code or tax id (CPF/CNPJ), not by contact id. */
-  SELECT
-    contact_id,
-    contact_code,
-    tax_id
-  FROM staging.stg_tinyerp__contacts
 ), tinyerp_customer_by_code AS (
+  /* Tiny orders name their customer by code or tax id (CPF/CNPJ), not by contact id. */
   SELECT
     contact_code,
     MIN(contact_id) AS contact_id
-  FROM tinyerp_customers
+  FROM staging.stg_tinyerp__contacts
   WHERE
     NOT contact_code IS NULL
   GROUP BY
@@ -65,22 +39,38 @@ WITH line_totals AS (
   SELECT
     tax_id,
     MIN(contact_id) AS contact_id
-  FROM tinyerp_customers
+  FROM staging.stg_tinyerp__contacts
   WHERE
     NOT tax_id IS NULL
   GROUP BY
     tax_id
-), tinyerp_pos AS (
+), unioned AS (
+  /* FakeStore: every cart is a placed webshop order with no discounts, shipping or other charges, so its total is its items */
   SELECT
-    pos_sale_id
-  FROM staging.stg_tinyerp__pos_sales
-), tinyerp_orders AS (
-  /* Walk-in sales ("Consumidor Final", no code or tax id) have no customer. A POS sale is a store sale; an order with an e-commerce channel is a webshop order; the rest were keyed into the ERP directly. */
+    'fakestore' AS source,
+    carts.cart_id::STRING AS source_order_id,
+    'webshop' AS channel,
+    CONCAT('fakestore:', carts.user_id::STRING) AS customer_key,
+    'placed' AS order_status,
+    carts.ordered_at,
+    DATE(carts.ordered_at) AS order_date,
+    'USD' AS currency_code,
+    COALESCE(line_totals.items_amount, 0) AS items_amount,
+    0 AS discount_amount,
+    0 AS shipping_amount,
+    0 AS other_charges_amount,
+    COALESCE(line_totals.items_amount, 0) AS order_total,
+    carts.extracted_at
+  FROM staging.stg_fakestore__carts AS carts
+  LEFT JOIN line_totals
+    ON line_totals.order_key = CONCAT('fakestore:', carts.cart_id::STRING)
+  UNION ALL
+  /* TinyERP keeps the amounts Tiny computed (so total = parts is a real check). Walk-in sales ("Consumidor Final", no code or tax id) have no customer. A POS sale is a store sale; an order with an e-commerce channel is a webshop order; the rest were keyed into the ERP directly. */
   SELECT
     'tinyerp' AS source,
     orders.order_id::STRING AS source_order_id,
     CASE
-      WHEN NOT tinyerp_pos.pos_sale_id IS NULL
+      WHEN NOT pos_sales.pos_sale_id IS NULL
       THEN 'pos'
       WHEN NOT orders.sales_channel IS NULL
       THEN 'webshop'
@@ -95,49 +85,15 @@ WITH line_totals AS (
     orders.discount_amount,
     orders.shipping_amount,
     orders.other_charges_amount,
-    orders.order_total, /* as Tiny computed it, so the total = parts identity is a real check */
+    orders.order_total,
     orders.extracted_at
   FROM staging.stg_tinyerp__orders AS orders
   LEFT JOIN tinyerp_customer_by_code AS by_code
     ON by_code.contact_code = orders.customer_code
   LEFT JOIN tinyerp_customer_by_tax_id AS by_tax_id
     ON by_tax_id.tax_id = orders.customer_tax_id
-  LEFT JOIN tinyerp_pos
-    ON tinyerp_pos.pos_sale_id = orders.order_id
-), unioned AS (
-  SELECT
-    source,
-    source_order_id,
-    channel,
-    customer_key,
-    order_status,
-    ordered_at,
-    order_date,
-    currency_code,
-    items_amount,
-    discount_amount,
-    shipping_amount,
-    other_charges_amount,
-    order_total,
-    extracted_at
-  FROM fakestore_orders
-  UNION ALL
-  SELECT
-    source,
-    source_order_id,
-    channel,
-    customer_key,
-    order_status,
-    ordered_at,
-    order_date,
-    currency_code,
-    items_amount,
-    discount_amount,
-    shipping_amount,
-    other_charges_amount,
-    order_total,
-    extracted_at
-  FROM tinyerp_orders
+  LEFT JOIN staging.stg_tinyerp__pos_sales AS pos_sales
+    ON pos_sales.pos_sale_id = orders.order_id
 ), totals AS (
   /* LEFT JOIN: an order without lines is still an order, with no lines and no units. */
   SELECT

@@ -15,7 +15,8 @@ MODEL (
   )
 );
 
-WITH fakestore_products AS (
+WITH unioned AS (
+  /* FakeStore */
   SELECT
     'fakestore' AS source,
     product_id::STRING AS source_product_id,
@@ -30,8 +31,8 @@ WITH fakestore_products AS (
     rating_count,
     extracted_at
   FROM staging.stg_fakestore__products
-), tinyerp_products AS (
-  /* Tiny has no product images or ratings in the API v2 detail; the category is the top of its "Parent >> Child" path. */
+  UNION ALL
+  /* TinyERP: no images or ratings in the API v2 detail; the category is the top of its "Parent >> Child" path */
   SELECT
     'tinyerp' AS source,
     product_id::STRING AS source_product_id,
@@ -46,36 +47,6 @@ WITH fakestore_products AS (
     NULL AS rating_count,
     extracted_at
   FROM staging.stg_tinyerp__products
-), unioned AS (
-  SELECT
-    source,
-    source_product_id,
-    sku,
-    product_name,
-    description,
-    category,
-    image_url,
-    unit_price,
-    currency_code,
-    rating,
-    rating_count,
-    extracted_at
-  FROM fakestore_products
-  UNION ALL
-  SELECT
-    source,
-    source_product_id,
-    sku,
-    product_name,
-    description,
-    category,
-    image_url,
-    unit_price,
-    currency_code,
-    rating,
-    rating_count,
-    extracted_at
-  FROM tinyerp_products
 )
 SELECT
   CONCAT(source, ':', source_product_id)::STRING AS product_key, /* Source-prefixed product key, e.g. fakestore:5, tinyerp:512300109 */

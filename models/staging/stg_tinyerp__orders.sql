@@ -108,18 +108,7 @@ WITH source AS (
     TRIM(JSON_VALUE(cliente, '$.uf')) AS customer_state,
     ROUND(total_produtos, 2) AS items_amount, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     valor_desconto AS discount_raw,
-    ROUND(
-      COALESCE(
-        CASE valor_desconto_tipo
-          WHEN 'valor'
-          THEN valor_desconto_valor
-          WHEN 'percentual'
-          THEN total_produtos * valor_desconto_percentual * '0.01'::NUMERIC
-        END,
-        0
-      ),
-      2
-    ) AS discount_amount, /* x 0.01 rather than / 100: DuckDB divides decimals as doubles, which can round a half cent the wrong way */
+    @tiny_discount_amount(valor_desconto_tipo, valor_desconto_valor, valor_desconto_percentual, total_produtos) AS discount_amount, /* Tiny's 'valor' or 'percentual' of the items, to the cent (macros/tinyerp.py) */
     ROUND(COALESCE(valor_frete, 0), 2) AS shipping_amount,
     ROUND(COALESCE(outras_despesas, 0), 2) AS other_charges_amount,
     ROUND(total_pedido, 2) AS order_total,

@@ -68,18 +68,7 @@ WITH source AS (
     NULLIF(TRIM(formapagamento), '') AS payment_method,
     ROUND(totalprodutos, 2) AS items_amount, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     desconto AS discount_raw,
-    ROUND(
-      COALESCE(
-        CASE desconto_tipo
-          WHEN 'valor'
-          THEN desconto_valor
-          WHEN 'percentual'
-          THEN totalprodutos * desconto_percentual * '0.01'::NUMERIC
-        END,
-        0
-      ),
-      2
-    ) AS discount_amount, /* x 0.01 rather than / 100: DuckDB divides decimals as doubles, which can round a half cent the wrong way */
+    @tiny_discount_amount(desconto_tipo, desconto_valor, desconto_percentual, totalprodutos) AS discount_amount, /* Tiny's 'valor' or 'percentual' of the items, to the cent (macros/tinyerp.py) */
     ROUND(COALESCE(frete, 0), 2) AS shipping_amount,
     ROUND(totalvenda, 2) AS sale_total,
     NULLIF(REGEXP_REPLACE(JSON_VALUE(contato, '$.cpfCnpj'), '[^0-9]', ''), '') AS customer_tax_id, /* keys inside JSON objects keep their case */

@@ -43,12 +43,16 @@ class Defect:
 DEFECTS = [
     Defect(
         "duplicate key", "marts/orders.sql",
-        "  FROM tinyerp_orders\n)",
-        "  FROM tinyerp_orders\n  UNION ALL\n"
-        "  SELECT source, source_order_id, channel, customer_key, order_status, ordered_at, order_date,\n"
-        "    currency_code, items_amount, discount_amount, shipping_amount, other_charges_amount,\n"
-        "    order_total, extracted_at\n"
-        "  FROM fakestore_orders\n  WHERE source_order_id = '1'\n)",
+        "  FROM unioned\n",
+        "  FROM (\n"
+        "    SELECT source, source_order_id, channel, customer_key, order_status, ordered_at, order_date,\n"
+        "      currency_code, items_amount, discount_amount, shipping_amount, other_charges_amount,\n"
+        "      order_total, extracted_at FROM unioned\n"
+        "    UNION ALL\n"
+        "    SELECT source, source_order_id, channel, customer_key, order_status, ordered_at, order_date,\n"
+        "      currency_code, items_amount, discount_amount, shipping_amount, other_charges_amount,\n"
+        "      order_total, extracted_at FROM unioned WHERE source_order_id = '1'\n"
+        "  ) AS unioned\n",
         "sqlmesh_audit", "marts.orders", "unique_values",
     ),
     Defect(
