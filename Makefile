@@ -58,7 +58,7 @@ test-project:
 	.venv/bin/python -m pytest -q
 
 lint:
-	.venv/bin/ruff check src tests benchmarks connectors
+	.venv/bin/ruff check src tests benchmarks connectors simulators
 	.venv/bin/commerce-stack sqlmesh format --check
 	.venv/bin/commerce-stack sqlmesh lint
 

@@ -25,7 +25,7 @@ import time
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from commerce_stack.simulators.fakestore import Store, build_dataset
+from commerce_simulators.fakestore import Store, build_dataset
 
 
 def _get(conn: http.client.HTTPConnection, path: str) -> bytes:
@@ -49,7 +49,7 @@ def _windows(start: date, end: date, days: int) -> list[tuple[str, str]]:
 def _start_server(seed: int) -> tuple[subprocess.Popen[str], str, float]:
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "commerce_stack.simulators.fakestore", "--profile", "large",
+        [sys.executable, "-m", "commerce_simulators.fakestore", "--profile", "large",
          "--seed", str(seed), "--port", "0"],
         stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )

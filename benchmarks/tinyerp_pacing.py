@@ -39,7 +39,7 @@ def main() -> int:
     args = parser.parse_args()
 
     simulator = subprocess.Popen(
-        [sys.executable, "-m", "commerce_stack.simulators.tinyerp", "--port", "0",
+        [sys.executable, "-m", "commerce_simulators.tinyerp", "--port", "0",
          "--orders", str(args.orders), "--requests-per-minute", str(args.rpm)],
         stdout=subprocess.PIPE, text=True, cwd=ROOT,
     )  # fmt: skip

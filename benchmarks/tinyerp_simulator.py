@@ -27,7 +27,7 @@ import time
 from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
 
-from commerce_stack.simulators.tinyerp import build_dataset
+from commerce_simulators.tinyerp import build_dataset
 
 TOKEN = "sim-token"
 
@@ -35,7 +35,7 @@ TOKEN = "sim-token"
 def _start_server(*args: str) -> tuple[subprocess.Popen[str], str, float]:
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "commerce_stack.simulators.tinyerp", "--port", "0", *args],
+        [sys.executable, "-m", "commerce_simulators.tinyerp", "--port", "0", *args],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

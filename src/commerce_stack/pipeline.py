@@ -72,7 +72,7 @@ TINYERP_SIMULATOR_WINDOW_DAYS = "30"
 @contextmanager
 def _simulator(module: str, ready_prefix: str, args: list[str]) -> Iterator[str]:
     """Start one of the local API simulators on a free port; yields its base URL."""
-    command = [sys.executable, "-m", f"commerce_stack.simulators.{module}", "--port", "0", *args]
+    command = [sys.executable, "-m", f"commerce_simulators.{module}", "--port", "0", *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
         assert process.stdout is not None

@@ -20,14 +20,14 @@ from typing import Any
 
 import duckdb
 
+from commerce_simulators.fakestore import FakeStoreSimulator
+from commerce_simulators.tinyerp import TinyErpSimulator
 from commerce_stack.paths import EXPECTATIONS_DIR, ROOT
 from commerce_stack.pipeline import (
     TINYERP_LOCAL_REQUESTS_PER_MINUTE,
     TINYERP_SIMULATOR_START_DATE,
     TINYERP_SIMULATOR_WINDOW_DAYS,
 )
-from commerce_stack.simulators.fakestore import FakeStoreSimulator
-from commerce_stack.simulators.tinyerp import TinyErpSimulator
 from commerce_stack.warehouse import fingerprints, row_counts
 
 

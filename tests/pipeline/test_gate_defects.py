@@ -24,8 +24,8 @@ import pytest
 from pipeline_history import copy_project
 from smtp_inbox import smtp_server
 
+from commerce_simulators.fakestore import FakeStoreSimulator
 from commerce_stack.paths import ROOT
-from commerce_stack.simulators.fakestore import FakeStoreSimulator
 from commerce_stack.warehouse import fingerprints
 
 

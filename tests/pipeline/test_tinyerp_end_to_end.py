@@ -20,8 +20,8 @@ import duckdb
 import pytest
 from pipeline_history import Pipeline, Run, tiny_env, tinyerp_mart_rows
 
+from commerce_simulators.tinyerp import TinyErpSimulator
 from commerce_stack.paths import ROOT
-from commerce_stack.simulators.tinyerp import TinyErpSimulator
 
 SIMULATED_ORDERS = 300  # the simulator's default data set
 LOADED_AT = -1  # last column of marts.orders

@@ -1,6 +1,6 @@
 """End to end: the ``source-fakestore`` binary against the project's local FakeStore simulator.
 
-The simulator (``commerce_stack.simulators.fakestore``, in the repository's ``src/``) runs as a
+The simulator (``commerce_simulators.fakestore``, in the repository's ``simulators/``) runs as a
 subprocess of the repository's own environment (``<repo>/.venv/bin/python``); the connector runs as
 the console script installed in this project's environment. Nothing is skipped: if the simulator
 cannot start, the tests fail.
@@ -47,7 +47,7 @@ def simulator_url() -> Iterator[str]:
     """Start the simulator on a free port and yield the URL it prints."""
     assert SIMULATOR_PYTHON.exists(), f"simulator interpreter not found: {SIMULATOR_PYTHON}"
     process = subprocess.Popen(
-        [str(SIMULATOR_PYTHON), "-m", "commerce_stack.simulators.fakestore", "--port", "0"],
+        [str(SIMULATOR_PYTHON), "-m", "commerce_simulators.fakestore", "--port", "0"],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

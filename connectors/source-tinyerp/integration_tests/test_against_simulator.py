@@ -1,6 +1,6 @@
 """End to end: the ``source-tinyerp`` binary against the project's TinyERP simulator.
 
-The simulator (``commerce_stack.simulators.tinyerp``, in the repository's ``src/``) runs as a
+The simulator (``commerce_simulators.tinyerp``, in the repository's ``simulators/``) runs as a
 subprocess of the repository's own environment (``<repo>/.venv/bin/python``); the connector runs as
 the console script installed in this project's environment. The two never import each other.
 Nothing is skipped: if the simulator cannot start, the tests fail.
@@ -58,7 +58,7 @@ def simulator_url() -> Iterator[str]:
     process = subprocess.Popen(
         [
             str(SIMULATOR_PYTHON),
-            *("-m", "commerce_stack.simulators.tinyerp", "--port", "0"),
+            *("-m", "commerce_simulators.tinyerp", "--port", "0"),
             *("--requests-per-minute", "100000"),
         ],
         cwd=REPO_ROOT,

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from tinyerp_helpers import DATE, assert_strings, call, manual_sim, ok, rows, scan
 
-from commerce_stack.simulators.tinyerp import TinyErpSimulator
+from commerce_simulators.tinyerp import TinyErpSimulator
+
+from .support import DATE, assert_strings, call, manual_sim, ok, rows, scan
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from commerce_stack.simulators.fakestore import FakeStoreSimulator
+from commerce_simulators.fakestore import FakeStoreSimulator
 
 REFERENCE_MAX_DATE = "2020-03-02T00:00:00.000Z"
 

@@ -11,7 +11,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import urlencode
 
-from commerce_stack.simulators.tinyerp import ManualClock, TinyErpSimulator
+from commerce_simulators.tinyerp import ManualClock, TinyErpSimulator
 
 TOKEN = "sim-token"
 DATE = re.compile(r"\d{2}/\d{2}/\d{4}")

@@ -1,4 +1,4 @@
-"""CLI: `python -m commerce_stack.simulators.tinyerp [options]`.
+"""CLI: `python -m commerce_simulators.tinyerp [options]`.
 
 Prints exactly one line on stdout once listening, `TINYERP_SIMULATOR_URL=http://127.0.0.1:<port>/api2`
 (flushed), optionally writes the URL to --ready-file, and stops cleanly on SIGTERM or SIGINT.
@@ -22,7 +22,7 @@ from .simulator import DEFAULT_TOKEN, TinyErpSimulator
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m commerce_stack.simulators.tinyerp",
+        prog="python -m commerce_simulators.tinyerp",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

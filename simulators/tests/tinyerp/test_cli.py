@@ -1,4 +1,4 @@
-"""`python -m commerce_stack.simulators.tinyerp`: the URL line, options, clean stops."""
+"""`python -m commerce_simulators.tinyerp`: the URL line, options, clean stops."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-MODULE = "commerce_stack.simulators.tinyerp"
+MODULE = "commerce_simulators.tinyerp"
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str]:

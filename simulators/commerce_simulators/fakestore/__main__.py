@@ -1,4 +1,4 @@
-"""CLI: `python -m commerce_stack.simulators.fakestore [options]`.
+"""CLI: `python -m commerce_simulators.fakestore [options]`.
 
 Prints exactly one line on stdout once listening, `FAKESTORE_SIMULATOR_URL=http://127.0.0.1:<port>`
 (flushed), optionally writes the URL to --ready-file, and stops cleanly on SIGTERM or SIGINT.
@@ -21,7 +21,7 @@ from .simulator import FakeStoreSimulator
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m commerce_stack.simulators.fakestore",
+        prog="python -m commerce_simulators.fakestore",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 import time
 
-from tinyerp_helpers import admin, call, manual_sim
+from commerce_simulators.tinyerp import ManualClock, RateLimiter, SystemClock
 
-from commerce_stack.simulators.tinyerp import ManualClock, RateLimiter, SystemClock
+from .support import admin, call, manual_sim
 
 MESSAGE_6 = "API Bloqueada - Excedido o número de acessos a API, aguarde alguns minutos e tente novamente"
 

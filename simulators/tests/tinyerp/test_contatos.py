@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from tinyerp_helpers import DATETIME, assert_strings, call, manual_sim, ok, rows, scan
 
-from commerce_stack.simulators.tinyerp import ManualClock, TinyErpSimulator
+from commerce_simulators.tinyerp import ManualClock, TinyErpSimulator
+
+from .support import DATETIME, assert_strings, call, manual_sim, ok, rows, scan
 
 ROW_KEYS = [
     "id",

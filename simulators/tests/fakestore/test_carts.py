@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from commerce_stack.simulators.fakestore import FakeStoreSimulator, build_dataset
-from commerce_stack.simulators.fakestore.jscompat import parse_js_date
+from commerce_simulators.fakestore import FakeStoreSimulator, build_dataset
+from commerce_simulators.fakestore.jscompat import parse_js_date
 
 REFERENCE = [
     {

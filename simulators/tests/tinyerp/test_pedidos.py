@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from tinyerp_helpers import DATE, MONEY, assert_strings, call, manual_sim, ok, rows, scan
 
-from commerce_stack.simulators.tinyerp import ManualClock, TinyErpSimulator
+from commerce_simulators.tinyerp import ManualClock, TinyErpSimulator
+
+from .support import DATE, MONEY, assert_strings, call, manual_sim, ok, rows, scan
 
 SUMMARY_KEYS = [
     "id",
@@ -331,7 +332,7 @@ def test_drift_mode_changes_numero_paginas_during_a_scan(fresh):
 
 
 def test_admin_routes_for_orders(fresh):
-    from tinyerp_helpers import admin
+    from .support import admin
 
     result = admin(fresh, "/advance?orders=4&new=2", "POST").json()
     assert len(result["updated"]) == 4 and len(result["created"]) == 2

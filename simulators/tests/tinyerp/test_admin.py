@@ -8,9 +8,10 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from tinyerp_helpers import TOKEN, admin, call, manual_sim, ok, rows, scan
 
-from commerce_stack.simulators.tinyerp import TinyErpSimulator, build_dataset
+from commerce_simulators.tinyerp import TinyErpSimulator, build_dataset
+
+from .support import TOKEN, admin, call, manual_sim, ok, rows, scan
 
 
 def test_codigo_erro_faults_then_the_real_answer():

@@ -1,7 +1,7 @@
 """An offline FakeStore API (https://fakestoreapi.com): same routes, shapes and quirks, seeded data
 from the 20/10/7 reference set up to 100k+ carts, deterministic new carts, injectable faults.
 
-Run it with `python -m commerce_stack.simulators.fakestore` or in-process with `FakeStoreSimulator`.
+Run it with `python -m commerce_simulators.fakestore` or in-process with `FakeStoreSimulator`.
 Standard library only.
 """
 

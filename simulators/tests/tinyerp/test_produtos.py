@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from tinyerp_helpers import DATETIME, MONEY, assert_strings, call, manual_sim, ok, rows, scan
 
-from commerce_stack.simulators.tinyerp import TinyErpSimulator
+from commerce_simulators.tinyerp import TinyErpSimulator
+
+from .support import DATETIME, MONEY, assert_strings, call, manual_sim, ok, rows, scan
 
 ROW_KEYS = [
     "id",

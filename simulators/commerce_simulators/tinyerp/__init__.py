@@ -3,7 +3,7 @@ envelope, Tiny's error codes, pages of 100, dd/mm/yyyy dates in Sao Paulo time, 
 budget and concurrency cap (codes 6 and 11), seeded data that scales to 50k+ orders, and admin routes
 to make orders change, disappear or shift pages between requests.
 
-Run it with `python -m commerce_stack.simulators.tinyerp` or in-process with `TinyErpSimulator`.
+Run it with `python -m commerce_simulators.tinyerp` or in-process with `TinyErpSimulator`.
 Standard library only. See README.md.
 """
 

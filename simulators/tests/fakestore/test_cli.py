@@ -1,4 +1,4 @@
-"""`python -m commerce_stack.simulators.fakestore`: the URL line, the ready file, clean stops."""
+"""`python -m commerce_simulators.fakestore`: the URL line, the ready file, clean stops."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-MODULE = "commerce_stack.simulators.fakestore"
+MODULE = "commerce_simulators.fakestore"
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str]:

@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
-from tinyerp_helpers import DATE, DATETIME, TOKEN, assert_strings, call, http, manual_sim, ok, rows
 
-from commerce_stack.simulators.tinyerp import TinyErpSimulator
+from commerce_simulators.tinyerp import TinyErpSimulator
+
+from .support import DATE, DATETIME, TOKEN, assert_strings, call, http, manual_sim, ok, rows
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from commerce_stack.simulators.fakestore import FakeStoreSimulator
-from commerce_stack.simulators.fakestore.jscompat import js_dumps, js_number, limit_value
+from commerce_simulators.fakestore import FakeStoreSimulator
+from commerce_simulators.fakestore.jscompat import js_dumps, js_number, limit_value
 
 # (id, title, price, category, rate, count, image file) from sources.md §1.6
 REFERENCE = [

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from commerce_stack.simulators.fakestore import FakeStoreSimulator
+from commerce_simulators.fakestore import FakeStoreSimulator
 
 
 @dataclass

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from commerce_stack.simulators.fakestore import FakeStoreSimulator
+from commerce_simulators.fakestore import FakeStoreSimulator
 
 # (id, email, username, password, first, last, city, street, number, zipcode, lat, long, phone): §1.6
 REFERENCE = [
