@@ -11,6 +11,9 @@ export AIRBYTE_OFFLINE_MODE := 1
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export SQLMESH__DISABLE_ANONYMIZED_ANALYTICS := 1
+# Install bytecode with the packages: with PYTHONDONTWRITEBYTECODE set (as on CI machines) every
+# process would otherwise recompile SQLMesh, GX, PyAirbyte and the CDK from source at each start.
+export UV_COMPILE_BYTECODE := 1
 
 # Pass options to the pipeline, e.g. `make run ARGS="--new-carts 25"` or `ARGS="--profile large"`.
 ARGS ?=
@@ -29,12 +32,13 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-# Three kinds of environment that cannot share a venv (see DESIGN.md): the root project
+# Three kinds of environment that cannot share a venv (docs/architecture.md): the root project
 # (SQLMesh, GX), the PyAirbyte runner, and one per connector with its own airbyte-cdk.
 setup: $(UV)
 	$(UV) sync --locked --quiet
 	$(UV) sync --locked --quiet --project pyairbyte
 	@for c in $(CONNECTORS); do $(UV) sync --locked --quiet --project $$c || exit 1; done
+	@.venv/bin/python -m compileall -q src >/dev/null
 
 run: setup
 	.venv/bin/commerce-stack run $(ARGS)
