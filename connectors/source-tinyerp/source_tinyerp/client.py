@@ -36,7 +36,7 @@ LIMIT_HEADER = "x-limit-api"
 CONNECT_TIMEOUT_S = 10
 READ_TIMEOUT_S = 90
 
-# codigo_erro -> what it means (the official table, research §1.3).
+# codigo_erro -> what it means (the official table, docs/tinyerp_api.md §1.3).
 CODE_MEANINGS: Mapping[str, str] = {
     "1": "token não informado (no token was sent)",
     "2": "token inválido ou não encontrado (invalid or unknown token)",

@@ -39,7 +39,7 @@ LOGGER = logging.getLogger("airbyte")
 # The server's window, plus one second for clock granularity between client and server.
 WINDOW_SECONDS = 61.0
 # Used until the first response tells the plan's limit (x-limit-api), or when no response carries it:
-# the lowest paid plan (research §1.4; the discontinued plans allow 20).
+# the lowest paid plan (docs/tinyerp_api.md §1.4; the discontinued plans allow 20).
 FALLBACK_REQUESTS_PER_MINUTE = 30
 # Even spacing between request starts is 60 / limit seconds stretched by this fraction, so that timer
 # jitter never packs more than ``limit`` starts into 60 seconds.
@@ -106,7 +106,8 @@ class Pacer:
 
     @property
     def concurrency(self) -> int:
-        """At most a quarter of the per-minute limit in flight (research §1.4), and the configured cap."""
+        """At most a quarter of the per-minute limit in flight (docs/tinyerp_api.md §1.4), and the
+        configured cap."""
         if not self._limit_known:
             return 1  # until the first answer tells the plan, one request at a time
         return max(1, min(self._max_concurrency, self.limit // 4))

@@ -2,8 +2,9 @@
 
 TinyERP pages lists by 100 (``pagina`` / ``numero_paginas``) and computes every page afresh, so a
 record created, updated or deleted during a scan moves the page boundaries: ``numero_paginas`` grows
-or shrinks mid-scan (research §1.5), an insertion before the current page pushes a row onto the next
-page (it is listed twice), and a removal pulls one back onto a page already read (it is never listed).
+or shrinks mid-scan (docs/tinyerp_api.md §1.5), an insertion before the current page pushes a row
+onto the next page (it is listed twice), and a removal pulls one back onto a page already read (it is
+never listed).
 
 :func:`scan_list` reads a list so that neither happens:
 
