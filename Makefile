@@ -59,6 +59,7 @@ test-connectors:
 	done
 
 test-project:
+	cd pyairbyte && .venv/bin/python -m pytest -q
 	.venv/bin/python -m pytest -q
 
 lint:

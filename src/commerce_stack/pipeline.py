@@ -109,7 +109,7 @@ def sync(env: dict[str, str]) -> list[dict[str, Any]]:
     if not PYAIRBYTE_PYTHON.exists():
         raise PipelineError(f"{PYAIRBYTE_PYTHON} is missing: run `make setup`")
     process = subprocess.Popen(
-        [str(PYAIRBYTE_PYTHON), "-m", "commerce_stack.ingest.sync"],
+        [str(PYAIRBYTE_PYTHON), "-m", "commerce_pyairbyte.sync"],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,

@@ -5,7 +5,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from commerce_stack.ingest.airbyte_config import ConnectionConfig, SourceConfig, StreamConfig
+from commerce_stack.airbyte_config import ConnectionConfig, SourceConfig, StreamConfig
 from commerce_stack.transform.loads import NOTHING_LOADED, source_load
 
 CONNECTION = ConnectionConfig(

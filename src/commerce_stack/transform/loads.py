@@ -17,7 +17,7 @@ from datetime import datetime
 
 import duckdb
 
-from commerce_stack.ingest.airbyte_config import ConnectionConfig
+from commerce_stack.airbyte_config import ConnectionConfig
 
 NOTHING_LOADED = "1970-01-01 00:00:00"
 

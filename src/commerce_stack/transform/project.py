@@ -12,7 +12,7 @@ from typing import Any
 
 import duckdb
 
-from commerce_stack.ingest.airbyte_config import connection_names, load_connection
+from commerce_stack.airbyte_config import connection_names, load_connection
 from commerce_stack.paths import project_dir, runs_dir, warehouse_path
 from commerce_stack.transform.loads import SourceLoad, source_load
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from commerce_stack.ingest.airbyte_config import (
+from commerce_stack.airbyte_config import (
     AirbyteConfigError,
     connection_names,
     interpolate,

@@ -2,7 +2,7 @@
 
 Runs in the PyAirbyte environment (pyairbyte/.venv), never in the SQLMesh one:
 
-    pyairbyte/.venv/bin/python -m commerce_stack.ingest.sync [--connection NAME ...]
+    pyairbyte/.venv/bin/python -m commerce_pyairbyte.sync [--connection NAME ...]
 
 Each connector runs from its own uv venv (connectors/<name>/.venv), in offline mode. Raw tables
 get Airbyte's columns (_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta); the stream state
@@ -27,7 +27,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 import duckdb  # noqa: E402
 
-from commerce_stack.ingest.airbyte_config import (  # noqa: E402
+from commerce_stack.airbyte_config import (  # noqa: E402
     ConnectionConfig,
     StreamConfig,
     connection_names,
@@ -112,7 +112,7 @@ def _check_declaration(declared: list[StreamConfig], source: Any, connection: st
 def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionResult:
     import airbyte as ab
 
-    from commerce_stack.ingest.warehouse_cache import WarehouseCache
+    from commerce_pyairbyte.warehouse_cache import WarehouseCache
 
     source_cfg = connection.source
     if not source_cfg.executable.exists():

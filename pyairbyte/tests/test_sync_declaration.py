@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from commerce_stack.ingest.airbyte_config import StreamConfig
-from commerce_stack.ingest.sync import SyncError, _check_declaration
+from commerce_stack.airbyte_config import StreamConfig
+from commerce_pyairbyte.sync import SyncError, _check_declaration
 
 
 def _catalog(**streams):

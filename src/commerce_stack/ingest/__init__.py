@@ -1,1 +1,0 @@
-"""Ingestion: the Airbyte connections of airbyte_config/, run locally through PyAirbyte."""
