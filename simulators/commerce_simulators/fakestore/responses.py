@@ -1,35 +1,19 @@
-"""Response values shared by the API, the admin routes and the HTTP server.
+"""FakeStore's responses: JSON the way Express and JSON.stringify write it, and Express's pages.
 
 A response body is either bytes or a list of pre-serialised JSON items that the server streams as a
-JSON array (so a 100k-cart answer is never joined into one string).
+JSON array (so a 100k-cart answer is never joined into one string): see core/http.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from ..core import Response
 from .jscompat import js_dumps
 
-JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"  # what Express's res.send(string) declares
 # The `escape-html` package Express uses (note &#39;, where Python's html.escape writes &#x27;).
 _ESCAPE_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
-
-
-@dataclass
-class Response:
-    status: int = 200
-    body: bytes = b""
-    items: list[bytes] | None = None  # a JSON array of these, streamed, instead of `body`
-    content_type: str = JSON_TYPE
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def length(self) -> int:
-        if self.items is None:
-            return len(self.body)
-        return 2 + sum(map(len, self.items)) + max(len(self.items) - 1, 0)
 
 
 def json_response(value: Any, status: int = 200) -> Response:

@@ -9,20 +9,25 @@ with FakeStoreSimulator(seed=42, profile="reference") as sim:
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import datetime
 from typing import Any
 
-from .admin import AdminApi, RequestStats
+from ..core import Simulator
+from .admin import FakeStoreAdmin
 from .api import FakeStoreApi
-from .faults import Fault, FaultBook
+from .faults import Fault
 from .generator import Dataset, build_dataset
-from .server import FakeStoreHTTPServer
+from .server import FakeStoreHandler
 from .store import Store
 
 
-class FakeStoreSimulator:
+class FakeStoreSimulator(Simulator):
+    name = "fakestore"
+    handler = FakeStoreHandler
+    fault_type = Fault
+    admin_type = FakeStoreAdmin
+
     def __init__(
         self,
         seed: int = 42,
@@ -45,58 +50,9 @@ class FakeStoreSimulator:
         self.dataset = dataset or build_dataset(seed, profile, products=products, users=users, carts=carts)
         self.store = Store(self.dataset, new_carts=new_carts)
         self.build_seconds = time.perf_counter() - started
-        self.faults = FaultBook()
-        self.request_stats = RequestStats()
         fixed_ms = None if now is None else int(now.timestamp() * 1000)
         self.api = FakeStoreApi(self.store, (lambda: fixed_ms) if fixed_ms is not None else _wall_clock_ms)
-        self.admin = AdminApi(self.store, self.faults, self.request_stats)
-        self._address = (host, port)
-        self._verbose = verbose
-        self._server: FakeStoreHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # --- lifecycle ------------------------------------------------------------------------------------
-
-    def start(self) -> FakeStoreSimulator:
-        if self._server is not None:
-            return self
-        self._server = FakeStoreHTTPServer(
-            self._address, self.api, self.admin, self.faults, self.request_stats, verbose=self._verbose
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.1},
-            name="fakestore-simulator",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()  # stops accepting; returns once serve_forever has exited
-        server.close_connections()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeStoreSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the simulator is not running")
-        return self._server.server_port
-
-    @property
-    def url(self) -> str:
-        return f"http://{self._address[0]}:{self.port}"
+        super().__init__(host=host, port=port, verbose=verbose)
 
     # --- steering (the same operations as the /__admin routes) ----------------------------------------
 
@@ -116,20 +72,9 @@ class FakeStoreSimulator:
         delay_seconds: float = 0.0,
         close_connection: bool = False,
     ) -> dict[str, Any]:
-        spec = {
-            "path_prefix": path_prefix,
-            "status": status,
-            "times": times,
-            "body": body,
-            "headers": headers or {},
-            "method": method,
-            "delay_seconds": delay_seconds,
-            "close_connection": close_connection,
-        }
-        return self.faults.add(Fault.from_json(spec)).to_json()
-
-    def clear_faults(self) -> int:
-        return self.faults.clear()
+        options = {"times": times, "body": body, "headers": headers or {}, "method": method}
+        options |= {"delay_seconds": delay_seconds, "close_connection": close_connection}
+        return self.add_fault({"path_prefix": path_prefix, "status": status, **options})
 
     def upsert_record(self, kind: str, record: Any, id: int | None = None) -> int:  # noqa: A002
         """Serve `record` exactly as given (e.g. a cart with quantity -3). Returns its key."""
@@ -140,15 +85,20 @@ class FakeStoreSimulator:
 
     def reset(self) -> None:
         self.store.reset()
-        self.faults.clear()
-        self.request_stats.reset()
+        super().reset()
 
     def stats(self) -> dict[str, Any]:
-        return self.admin.stats_json()
-
-    def requests(self) -> list[dict[str, Any]]:
-        """The last API requests served (method, path, last value of each query parameter)."""
-        return list(self.request_stats.log)
+        rs = self.request_stats
+        return {
+            "seed": self.dataset.seed,
+            "profile": self.dataset.profile,
+            **self.store.counts(),
+            "requests": rs.requests,
+            "requests_by_path": rs.tally("by_path"),
+            "admin_requests": rs.admin_requests,
+            "faults_served": self.faults.served,
+            "faults_active": len(self.faults.active()),
+        }
 
 
 def _wall_clock_ms() -> int:

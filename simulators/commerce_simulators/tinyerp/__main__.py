@@ -7,94 +7,72 @@ Diagnostics go to stderr. The admin routes are at the same host under /__admin.
 
 from __future__ import annotations
 
-import argparse
-import os
-import signal
 import sys
-import tempfile
-import threading
-from pathlib import Path
 
+from ..core import cli
 from .clock import ManualClock, SystemClock, parse_tiny_datetime
 from .generator import DEFAULT_ORDERS
 from .simulator import DEFAULT_TOKEN, TinyErpSimulator
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m commerce_simulators.tinyerp",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8766, help="0 picks a free port (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument(
+def main(argv: list[str] | None = None) -> int:
+    parser = cli.parser(TinyErpSimulator.name, __doc__, port=8766)
+    parser.add_argument(
         "--orders", type=int, default=DEFAULT_ORDERS, help="generated orders (default: %(default)s)"
     )
-    p.add_argument("--products", type=int, help="default: max(80, min(2000, orders // 25))")
-    p.add_argument("--contacts", type=int, help="default: max(150, orders // 3)")
-    p.add_argument("--days", type=int, help="days of history ending 31/12/2025 (default: 92..730 by volume)")
-    p.add_argument("--token", default=DEFAULT_TOKEN, help="the one valid API token (default: %(default)s)")
-    p.add_argument(
+    parser.add_argument("--products", type=int, help="default: max(80, min(2000, orders // 25))")
+    parser.add_argument("--contacts", type=int, help="default: max(150, orders // 3)")
+    parser.add_argument(
+        "--days", type=int, help="days of history ending 31/12/2025 (default: 92..730 by volume)"
+    )
+    parser.add_argument(
+        "--token", default=DEFAULT_TOKEN, help="the one valid API token (default: %(default)s)"
+    )
+    parser.add_argument(
         "--requests-per-minute",
         type=int,
         default=60,
         help="sliding 60 s budget; x-limit-api header; 0 = unlimited (default: %(default)s)",
     )
-    p.add_argument(
+    parser.add_argument(
         "--concurrency",
         type=int,
         help="max requests in flight (default: requests-per-minute // 4; 0 = unlimited)",
     )
-    p.add_argument(
+    parser.add_argument(
         "--block-seconds",
         type=float,
         default=0.0,
         help="after a code 6, answer 6 to everything for this long (default: 0)",
     )
-    p.add_argument("--page-size", type=int, default=100)
-    p.add_argument(
+    parser.add_argument("--page-size", type=int, default=100)
+    parser.add_argument(
         "--max-results",
         type=int,
         default=10_000,
         help="pedidos/notas searches matching more records answer code 21 (0 = no cap)",
     )
-    p.add_argument(
+    parser.add_argument(
         "--advance",
         type=int,
         default=0,
         metavar="N",
         help="at start, N orders move one lifecycle step and N // 2 new orders arrive",
     )
-    p.add_argument(
+    parser.add_argument(
         "--drift",
         type=int,
         default=0,
         metavar="N",
         help="insert N backdated orders before every pedidos.pesquisa page >= 2",
     )
-    p.add_argument(
+    parser.add_argument(
         "--manual-clock",
         action="store_true",
         help="time stands still unless moved with POST /__admin/clock?advance=SECONDS",
     )
-    p.add_argument("--now", help="start of the manual clock, dd/mm/yyyy hh:mm:ss (Sao Paulo)")
-    p.add_argument("--ready-file", type=Path, help="write the URL here once listening (removed on exit)")
-    p.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    return p
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    parser.add_argument("--now", help="start of the manual clock, dd/mm/yyyy hh:mm:ss (Sao Paulo)")
+    args = cli.parse(parser, argv)
     if args.advance < 0 or args.drift < 0 or args.orders < 0:
         parser.error("--orders, --advance and --drift must be >= 0")
     if args.now and not args.manual_clock:
@@ -105,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.now and start is None:
             parser.error("--now must be dd/mm/yyyy hh:mm:ss")
         clock = ManualClock(start)
-    try:
+
+    def build() -> TinyErpSimulator:
         sim = TinyErpSimulator(
             args.seed,
             orders=args.orders,
@@ -120,43 +99,22 @@ def main(argv: list[str] | None = None) -> int:
             max_results=args.max_results,
             drift=args.drift,
             clock=clock,
-            host=args.host,
-            port=args.port,
-            verbose=args.verbose,
+            **cli.listen(args),
         )
-    except ValueError as exc:
-        parser.error(str(exc))
-    if args.advance:
-        sim.advance(args.advance)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    try:
-        sim.start()
-    except OSError as exc:
-        print(f"tinyerp simulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 1
-    counts = sim.store.counts()
-    limit = f"{args.requests_per_minute}/min" if args.requests_per_minute > 0 else "unlimited"
-    print(
-        f"tinyerp simulator: seed={args.seed} orders={counts['orders']} products={counts['products']} "
-        f"contacts={counts['contacts']} notas={counts['notas_fiscais']} limit={limit} "
-        f"concurrency={sim.limiter.concurrency or 'unlimited'} (built in {sim.build_seconds:.2f}s)",
-        file=sys.stderr,
-        flush=True,
-    )
-    if args.ready_file:
-        _write_atomically(args.ready_file, sim.url + "\n")
-    print(f"TINYERP_SIMULATOR_URL={sim.url}", flush=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        sim.stop()
-        if args.ready_file:
-            args.ready_file.unlink(missing_ok=True)
-    print("tinyerp simulator: stopped", file=sys.stderr, flush=True)
-    return 0
+        if args.advance:
+            sim.advance(args.advance)
+        return sim
+
+    def describe(sim: TinyErpSimulator) -> str:
+        counts = sim.store.counts()
+        limit = f"{args.requests_per_minute}/min" if args.requests_per_minute > 0 else "unlimited"
+        return (
+            f"seed={args.seed} orders={counts['orders']} products={counts['products']} "
+            f"contacts={counts['contacts']} notas={counts['notas_fiscais']} limit={limit} "
+            f"concurrency={sim.limiter.concurrency or 'unlimited'} (built in {sim.build_seconds:.2f}s)"
+        )
+
+    return cli.serve(parser, args, build, describe)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,13 @@ Always HTTP 200, every scalar a string. JSON is written the way PHP's json_encod
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..core import JSON_TYPE, Response
 from .records import php_json
 
-JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "text/xml; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 
@@ -49,15 +49,6 @@ ERRORS: dict[str, tuple[str, str]] = {
     "35": ("1", "Ocorreu um erro inesperado, tente novamente mais tarde"),
     "99": ("1", "Sistema em manutenção"),
 }
-
-
-@dataclass
-class Response:
-    status: int = 200
-    body: bytes = b""
-    content_type: str = JSON_TYPE
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    codigo_erro: str | None = None  # for the request log and the stats
 
 
 class Raw(bytes):
@@ -121,8 +112,8 @@ def _xml(tag: str, value: Any) -> str:
 def render(result: Ok | Err, *, as_json: bool) -> Response:
     code = result.code if isinstance(result, Err) else None
     if as_json:
-        return Response(200, envelope_json(result), JSON_TYPE, codigo_erro=code)
-    return Response(200, envelope_xml(result), XML_TYPE, codigo_erro=code)
+        return Response(200, envelope_json(result), JSON_TYPE, error_code=code)
+    return Response(200, envelope_xml(result), XML_TYPE, error_code=code)
 
 
 def not_found_page(path: str) -> Response:
@@ -132,11 +123,3 @@ def not_found_page(path: str) -> Response:
         "server.</p>\n</body></html>\n"
     )
     return Response(404, page.encode(), HTML_TYPE)
-
-
-def admin_json(value: Any, status: int = 200) -> Response:
-    return Response(status, json.dumps(value, ensure_ascii=False).encode(), JSON_TYPE)
-
-
-def admin_error(message: str, status: int = 400) -> Response:
-    return admin_json({"error": message}, status)

@@ -12,23 +12,30 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 
-from .admin import AdminApi, RequestStats
+from ..core import Simulator
+from .admin import TinyErpAdmin
 from .api import DEFAULT_MAX_RESULTS, DEFAULT_PAGE_SIZE, TinyApi
 from .clock import Clock, SystemClock, parse_tiny_day
-from .faults import Fault, FaultBook
+from .faults import Fault
 from .generator import DEFAULT_ORDERS, Dataset, build_dataset
 from .limiter import RateLimiter
-from .server import TinyHTTPServer
+from .server import TinyErpHandler
 from .store import Store
 
 DEFAULT_TOKEN = "sim-token"
 
 
-class TinyErpSimulator:
+class TinyErpSimulator(Simulator):
+    name = "tinyerp"
+    handler = TinyErpHandler
+    fault_type = Fault
+    admin_type = TinyErpAdmin
+    numbered_requests = True
+    poll_interval = 0.05
+
     def __init__(
         self,
         seed: int = 42,
@@ -67,64 +74,12 @@ class TinyErpSimulator:
         self.limiter = RateLimiter(self.clock, requests_per_minute, concurrency, block_seconds=block_seconds)
         self.api = TinyApi(self.store, page_size=page_size, max_results=max_results, drift=drift)
         self._initial_drift = drift
-        self.faults = FaultBook()
-        self.request_stats = RequestStats()
-        self.admin = AdminApi(self)
-        self._address = (host, port)
-        self._verbose = verbose
-        self._server: TinyHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # --- lifecycle ------------------------------------------------------------------------------------
-
-    def start(self) -> TinyErpSimulator:
-        if self._server is not None:
-            return self
-        self._server = TinyHTTPServer(self._address, self, verbose=self._verbose)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="tinyerp-simulator",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        self.faults.release_held()
-        server.shutdown()
-        server.close_connections()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> TinyErpSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the simulator is not running")
-        return self._server.server_port
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self._address[0]}:{self.port}"
+        super().__init__(host=host, port=port, verbose=verbose)
 
     @property
     def url(self) -> str:
         """The api2 base: endpoints are `{url}/pedidos.pesquisa.php` etc."""
         return self.base_url + "/api2"
-
-    @property
-    def admin_url(self) -> str:
-        return self.base_url + "/__admin"
 
     # --- steering (the same operations as the /__admin routes) ----------------------------------------
 
@@ -166,31 +121,19 @@ class TinyErpSimulator:
         hold: bool = False,
         close_connection: bool = False,
     ) -> dict[str, Any]:
-        spec = {
-            "endpoint": endpoint,
-            "codigo_erro": None if codigo_erro is None else str(codigo_erro),
-            "message": message,
-            "status": status,
-            "body": body,
-            "headers": headers or {},
-            "times": times,
-            "delay_seconds": delay_seconds,
-            "hold": hold,
-            "close_connection": close_connection,
-        }
-        return self.faults.add(Fault.from_json(spec)).to_json()
-
-    def clear_faults(self) -> int:
-        return self.faults.clear()
+        code = None if codigo_erro is None else str(codigo_erro)
+        answer = {"codigo_erro": code, "message": message, "status": status, "body": body}
+        switches = {"times": times, "delay_seconds": delay_seconds, "hold": hold}
+        switches |= {"headers": headers or {}, "close_connection": close_connection}
+        return self.add_fault({"endpoint": endpoint, **answer, **switches})
 
     def release_held(self) -> int:
         return self.faults.release_held()
 
     def reset(self) -> None:
         """Back to the generated data; no faults, empty log, fresh limiter window."""
-        self.faults.clear()
+        super().reset()
         self.store.reset()
-        self.request_stats.reset()
         self.limiter.reset()
         self.api.drift = self._initial_drift
 
@@ -206,11 +149,11 @@ class TinyErpSimulator:
             "orders_created": self.store.created_orders,
             "orders_updated": self.store.updated_orders,
             "requests": rs.requests,
-            "requests_by_endpoint": dict(sorted(rs.by_endpoint.items())),
-            "requests_by_outcome": dict(sorted(rs.by_outcome.items())),
+            "requests_by_endpoint": rs.tally("by_endpoint"),
+            "requests_by_outcome": rs.tally("by_outcome"),
             "answered_6": limiter["answered_6"],
             "answered_11": limiter["answered_11"],
-            "not_found": rs.not_found,
+            "not_found": rs.count("not_found"),
             "admin_requests": rs.admin_requests,
             "faults_served": self.faults.served,
             "faults_active": len(self.faults.active()),
@@ -224,5 +167,5 @@ class TinyErpSimulator:
 
     def requests(self) -> list[dict[str, Any]]:
         """The API request log, oldest first: time, method, endpoint, params (never the token),
-        token (valid/invalid/missing), codigo_erro (None when OK), http_status, fault id."""
-        return self.request_stats.entries()
+        token (valid/invalid/missing), codigo_erro (None when OK), http_status, fault id, seq."""
+        return super().requests()

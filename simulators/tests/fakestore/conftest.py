@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from email.message import Message
 from typing import Any
 
 import pytest
 
 from commerce_simulators.fakestore import FakeStoreSimulator
 
-
-@dataclass
-class HttpResult:
-    status: int
-    headers: Message
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    @property
-    def text(self) -> str:
-        return self.body.decode()
+from ..support import HttpResult, request
 
 
 def http(
@@ -40,13 +24,7 @@ def http(
 ) -> HttpResult:
     data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
     headers = {"Content-Type": content_type} if data is not None else {}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return HttpResult(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return HttpResult(error.code, error.headers, error.read())
+    return request(method, url, data, headers, timeout)
 
 
 Client = Callable[..., HttpResult]

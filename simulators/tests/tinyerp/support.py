@@ -1,17 +1,15 @@
-"""Helpers for the TinyERP simulator tests: real HTTP (urllib) against servers on 127.0.0.1:0."""
+"""Helpers for the TinyERP simulator tests: Tiny calls, envelopes, scans (HTTP in ..support)."""
 
 from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from email.message import Message
 from typing import Any
 from urllib.parse import urlencode
 
 from commerce_simulators.tinyerp import ManualClock, TinyErpSimulator
+
+from ..support import HttpResult, request
 
 TOKEN = "sim-token"
 DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
@@ -19,15 +17,7 @@ DATETIME = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}")
 MONEY = re.compile(r"-?\d+\.\d{2}")
 
 
-@dataclass
-class Reply:
-    status: int
-    headers: Message
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
+class Reply(HttpResult):
     @property
     def retorno(self) -> dict[str, Any]:
         return self.json()["retorno"]
@@ -46,13 +36,7 @@ def http(
     headers: dict[str, str] | None = None,
     timeout: float = 10,
 ) -> Reply:
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Reply(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return Reply(error.code, error.headers, error.read())
+    return request(method, url, data, headers, timeout, Reply)
 
 
 def call(
