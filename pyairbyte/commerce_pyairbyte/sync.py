@@ -34,7 +34,7 @@ from commerce_stack.airbyte_config import (  # noqa: E402
     load_connection,
     type_by_spec,
 )
-from commerce_stack.paths import runs_dir, warehouse_path  # noqa: E402
+from commerce_stack.paths import warehouse_path  # noqa: E402
 from commerce_stack.warehouse import row_counts  # noqa: E402
 
 WRITE_STRATEGIES = {"append": "append", "append_dedup": "merge", "overwrite": "replace"}
@@ -81,9 +81,9 @@ def _stream_states(db_path: Path, schema: str) -> dict[str, dict[str, Any]]:
     return states
 
 
-def _check_declaration(declared: list[StreamConfig], source: Any, connection: str) -> None:
+def _check_declaration(declared: list[StreamConfig], discovered: Any, connection: str) -> None:
     """The connection file and the connector's catalog must agree on modes, cursors and keys."""
-    catalog = {s.name: s for s in source.discovered_catalog.streams}
+    catalog = {s.name: s for s in discovered.streams}
     for stream in declared:
         where = f"connection {connection}: stream {stream.name}"
         if stream.name not in catalog:
@@ -109,9 +109,10 @@ def _check_declaration(declared: list[StreamConfig], source: Any, connection: st
             )
 
 
-def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionResult:
+def run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path) -> ConnectionResult:
     import airbyte as ab
 
+    from commerce_pyairbyte.connector_cache import ConnectorCache
     from commerce_pyairbyte.warehouse_cache import WarehouseCache
 
     source_cfg = connection.source
@@ -127,30 +128,31 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
         local_executable=source_cfg.executable,
         install_if_missing=False,
     )
-    configuration = type_by_spec(
-        source_cfg.configuration, source.config_spec, f"sources/{source_cfg.name}.yaml"
-    )
+    known = ConnectorCache(cache_dir / "connectors")
+    spec = known.spec(source_cfg, source).connectionSpecification
+    configuration = type_by_spec(source_cfg.configuration, spec, f"sources/{source_cfg.name}.yaml")
     try:
         source.set_config(configuration)  # validated against the connector's spec
         source.check()  # PyAirbyte raises with the connector's own message
     except Exception as error:
         raise SyncError(f"connection {connection.name}: check failed: {error}") from error
-    _check_declaration(connection.streams, source, connection.name)
+    catalog = known.catalog(source_cfg, source)
+    try:
+        _check_declaration(connection.streams, catalog, connection.name)
+    except SyncError:  # the connector may offer more with this configuration: ask it again
+        catalog = known.catalog(source_cfg, source, refresh=True)
+        _check_declaration(connection.streams, catalog, connection.name)
 
     before = _row_counts(db_path, connection.namespace)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    cache = WarehouseCache(
-        db_path=db_path,
-        schema_name=connection.namespace,
-        cache_dir=runs_dir() / ".pyairbyte-cache",
-    )
+    cache = WarehouseCache(db_path=db_path, schema_name=connection.namespace, cache_dir=cache_dir / "files")
     try:
         # PyAirbyte sets the sync mode and write strategy per read, so streams are grouped.
         # A full-refresh-only stream reads as full refresh anyway; forcing is only needed
         # where the connection declares full refresh for a stream that could go incremental.
         incremental_capable = {
             s.name
-            for s in source.discovered_catalog.streams
+            for s in catalog.streams
             if any(str(getattr(m, "value", m)) == "incremental" for m in s.supported_sync_modes)
         }
         groups: dict[tuple[bool, str], list[str]] = {}
@@ -185,6 +187,20 @@ def run_connection(connection: ConnectionConfig, db_path: Path) -> ConnectionRes
     return result
 
 
+def _private_folders(beside: Path) -> Path:
+    """PyAirbyte writes each connector's configuration (its token too) to a temporary file and
+    its logs to /tmp/airbyte unless told otherwise: both go to folders only this user can read,
+    beside the warehouse. Returns the runner's cache folder. Must run before `import airbyte`."""
+    root = beside / ".pyairbyte-cache"
+    for folder in (root / "tmp", root / "logs"):
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    root.chmod(0o700)
+    os.environ["AIRBYTE_TEMP_DIR"] = str(root / "tmp")
+    os.environ["AIRBYTE_LOGGING_ROOT"] = str(root / "logs")
+    return root
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -194,10 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     db_path = (args.warehouse or warehouse_path()).resolve()
+    cache_dir = _private_folders(db_path.parent)
     results = []
     try:
         for name in args.connection or connection_names():
-            results.append(run_connection(load_connection(name), db_path))
+            results.append(run_connection(load_connection(name), db_path, cache_dir))
     except Exception as error:  # one clear line for people, the chain for the log
         print(f"SYNC FAILED: {error}", file=sys.stderr)
         return 1

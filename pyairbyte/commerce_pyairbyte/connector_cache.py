@@ -1,0 +1,77 @@
+"""Each connector build's spec and discovered catalog, kept between syncs as an Airbyte instance
+keeps them.
+
+An Airbyte instance stores a connector's spec when the connector is registered and a source's
+catalog when its schema is discovered (or refreshed); a sync then runs `check` and `read`, not
+`spec` and `discover` again. PyAirbyte asks the connector for both on every run: two more
+processes (about a second each) per connection. Here they are cached per connector build (a
+digest of the connector's files and lock: any change to the connector invalidates them) and, for
+the catalog, per source. Like a schema refresh in Airbyte's UI, `refresh_catalog` discovers
+again; the runner does so by itself when a declared stream is missing from the cached catalog.
+
+Runs in the PyAirbyte environment only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from airbyte_protocol.models import AirbyteCatalog, ConnectorSpecification
+
+from commerce_stack.airbyte_config import SourceConfig
+
+# What a connector's behaviour is built from; its venv, tests and local secrets are not.
+_SKIPPED_PARTS = {".venv", "unit_tests", "integration_tests", "secrets", "__pycache__", ".pytest_cache"}
+
+
+def connector_build(source: SourceConfig) -> str:
+    """A digest of the connector's own files (code, manifest, schemas, pyproject, lock)."""
+    digest = hashlib.sha256()
+    for path in sorted(source.local_path.rglob("*")):
+        relative = path.relative_to(source.local_path)
+        if path.is_file() and not _SKIPPED_PARTS.intersection(relative.parts):
+            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+class ConnectorCache:
+    """Spec and catalog files under `directory`, named by connector and build."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _file(self, source: SourceConfig, kind: str, *parts: str) -> Path:
+        name = "-".join((source.connector_name, connector_build(source), kind, *parts))
+        return self.directory / f"{name}.json"
+
+    def spec(self, source: SourceConfig, connector: Any) -> ConnectorSpecification:
+        """The connector's spec; `connector` (a PyAirbyte source) is asked only on a miss, and
+        is primed with it, so PyAirbyte validates the configuration without running `spec`."""
+        path = self._file(source, "spec")
+        if path.exists():
+            spec = ConnectorSpecification.model_validate_json(path.read_text())
+        else:
+            spec = connector._get_spec(force_refresh=True)
+            self._write(path, spec.model_dump_json(exclude_unset=True))
+        connector._spec = spec
+        return spec
+
+    def catalog(self, source: SourceConfig, connector: Any, *, refresh: bool = False) -> AirbyteCatalog:
+        """The source's discovered catalog; discovered on a miss or when asked to refresh."""
+        path = self._file(source, "catalog", source.name)
+        if path.exists() and not refresh:
+            catalog = AirbyteCatalog.model_validate_json(path.read_text())
+            connector._discovered_catalog = catalog
+        else:
+            connector._discovered_catalog = None
+            catalog = connector.discovered_catalog
+            self._write(path, catalog.model_dump_json(exclude_unset=True))
+        return catalog
+
+    def _write(self, path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_text(text)
+        partial.replace(path)  # a reader never sees half a file
