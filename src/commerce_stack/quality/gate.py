@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -184,7 +185,9 @@ def runtime_checks(suite: dict[str, Any], now: datetime, previous: dict[str, int
     return checks
 
 
-def _prepare_working_context(environment: str, now: datetime) -> Path:
+def _prepare_working_context(environment: str, now: datetime, suites: Collection[str] | None) -> Path:
+    """The working GX context: the selected suites (all when `suites` is None), resolved for
+    `environment`, with this run's freshness and volume checks added."""
     work = runs_dir() / "gx"
     source = expectations_dir()
     work.mkdir(parents=True, exist_ok=True)
@@ -192,6 +195,8 @@ def _prepare_working_context(environment: str, now: datetime) -> Path:
     shutil.rmtree(work / "expectations", ignore_errors=True)
     previous = previous_promoted_counts()
     for name, suite in suite_files(source).items():
+        if suites is not None and name not in suites:
+            continue
         text = json.dumps(suite)
         for schema in SCHEMAS:
             text = text.replace(f"__{schema.upper()}__", schema_in(environment, schema))
@@ -204,14 +209,16 @@ def _prepare_working_context(environment: str, now: datetime) -> Path:
     return work
 
 
-def run_gate(environment: str) -> GateResult:
-    """Run every suite against `environment`; the caller decides what a failure stops.
+def run_gate(environment: str, suites: Collection[str] | None = None) -> GateResult:
+    """Run the suites (every suite when `suites` is None) against `environment`; the caller
+    decides what a failure stops.
 
     GX runs in a child process: its SQLAlchemy engines keep read-only DuckDB connections that
     would stop this process from opening the warehouse read-write for the promotion.
     """
     completed = subprocess.run(
-        [sys.executable, "-m", "commerce_stack.quality.gate", environment],
+        [sys.executable, "-m", "commerce_stack.quality.gate", environment, *sorted(suites or ())]
+        + ([] if suites is None else ["--only"]),
         capture_output=True,  # GX draws progress bars on stderr: shown only if something failed
         text=True,
         check=False,
@@ -260,15 +267,16 @@ def _check(suite_name: str, table: str, outcome: Any) -> CheckResult:
     )
 
 
-def _run_checkpoint(environment: str) -> GateResult:
+def _run_checkpoint(environment: str, suites: Collection[str] | None = None) -> GateResult:
     import great_expectations as gx
-    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
     from commerce_stack.quality import gx_duckdb
 
     gx_duckdb.install()
     now = datetime.now(UTC).replace(tzinfo=None)
-    context = gx.get_context(mode="file", context_root_dir=str(_prepare_working_context(environment, now)))
+    work = _prepare_working_context(environment, now, suites)
+    context = gx.get_context(mode="file", context_root_dir=str(work))
     datasource = context.data_sources.add_or_update_sql(
         name="warehouse",
         connection_string=gx_duckdb.connection_string(str(warehouse_path())),
@@ -294,7 +302,6 @@ def _run_checkpoint(environment: str) -> GateResult:
         gx.Checkpoint(
             name=f"promotion_gate__{environment}",
             validation_definitions=definitions,
-            actions=[UpdateDataDocsAction(name="update_data_docs")],
             result_format={"result_format": "SUMMARY"},
         )
     )
@@ -304,6 +311,11 @@ def _run_checkpoint(environment: str) -> GateResult:
         suite_name = validation.suite_name
         for outcome in validation.results:
             gate.checks.append(_check(suite_name, tables[suite_name], outcome))
+    # Data Docs for this run's results in one build: GX's UpdateDataDocsAction rebuilds the site's
+    # index once per validation (15 times a run), which cost more than the validations themselves.
+    identifiers: list[Any] = list(run.run_results)
+    identifiers += [ExpectationSuiteIdentifier(name=v.suite_name) for v in run.run_results.values()]
+    context.build_data_docs(resource_identifiers=identifiers)
     docs = context.get_docs_sites_urls()
     if docs:
         gate.data_docs = Path(docs[0]["site_url"].removeprefix("file://"))
@@ -311,6 +323,9 @@ def _run_checkpoint(environment: str) -> GateResult:
 
 
 if __name__ == "__main__":
-    result = _run_checkpoint(sys.argv[1])
+    # python -m commerce_stack.quality.gate ENVIRONMENT [SUITE ... --only]
+    arguments = sys.argv[1:]
+    only = arguments[-1] == "--only"
+    result = _run_checkpoint(arguments[0], arguments[1:-1] if only else None)
     payload = {**asdict(result), "data_docs": str(result.data_docs) if result.data_docs else None}
     print("GATE_RESULT=" + json.dumps(payload, default=str), flush=True)
