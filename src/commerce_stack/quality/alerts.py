@@ -31,6 +31,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
+from commerce_stack.quality.formatting import percent, plural, promotion_note, when
+
 DEFAULT_SENDER = "commerce-stack-dq@localhost"
 
 
@@ -64,10 +66,6 @@ def digest_settings_from_env(environ: dict[str, str] | None = None) -> DigestSet
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def digest_subject(report: dict[str, Any]) -> str | None:
     """`[DQ] BLOCKED candidate 20261122T001853Z: 3 blocking, 1 warning`; None if nothing to tell."""
     run = report.get("latest_run")
@@ -78,7 +76,7 @@ def digest_subject(report: dict[str, Any]) -> str | None:
         return None
     subject = (
         f"[DQ] {run['status'].upper()} {run['environment']} {run['run_id']}: "
-        f"{blocking} blocking, {_plural(warnings, 'warning')}"
+        f"{blocking} blocking, {plural(warnings, 'warning')}"
     )
     if run["status"] == "failed" and run.get("message"):
         subject += f" ({run['message'][:80]})"
@@ -86,16 +84,16 @@ def digest_subject(report: dict[str, Any]) -> str | None:
 
 
 def _when(value: str | None) -> str:
-    return "-" if not value else value.replace("T", " ").replace("Z", " UTC")
+    return when(value, missing="-")  # plain text: ASCII where there is no time
 
 
 def _check_lines(check: dict[str, Any]) -> list[str]:
     target = check["table_name"] + (f".{check['column_name']}" if check.get("column_name") else "")
     count = check.get("unexpected_count")
-    percent = check.get("unexpected_percent")
+    share = check.get("unexpected_percent")
     unexpected = "-" if count is None else f"{count:,}"
-    if percent is not None:
-        unexpected += f" ({percent:.2f}%)"
+    if share is not None:
+        unexpected += f" ({percent(share)})"
     if check["recurrence"] == "recurring":
         seen = (
             f"RECURRING, first seen {_when(check['first_seen_at'])} (run {check['first_seen_run_id']}, "
@@ -121,17 +119,13 @@ def digest_body(report: dict[str, Any], html_path: Path | None = None) -> str:
     lines = [
         f"Data-quality gate, environment {run['environment']}, run {run['run_id']}: {run['status'].upper()}",
         f"Started {_when(run['started_at'])}, finished {_when(run['finished_at'])}. "
-        + (
-            "Promoted to prod."
-            if run["promoted"]
-            else "Not promoted: prod still serves the previous version."
-        ),
+        + promotion_note(run["promoted"]),
     ]
     if run.get("message"):
         lines.append(f"Why: {run['message']}")
     lines.append(
         f"Checks: {run['checks_total']} run, {run['checks_passed']} passed, "
-        f"{len(blocking)} blocking, {_plural(len(warnings), 'warning')}."
+        f"{len(blocking)} blocking, {plural(len(warnings), 'warning')}."
     )
     lines += ["", f"BLOCKING FAILURES ({len(blocking)})"]
     lines += [line for check in blocking for line in _check_lines(check)] or ["- none"]

@@ -4,7 +4,8 @@
 `dq.gate_runs` has one row per gate run, `dq.check_results` one per check per run (failing-row
 samples and reproduce SQL included), `dq.table_snapshots` the size and freshness of each
 validated table per run, and `dq.quarantine` the records that could not be typed. The steward
-report (`quality/report.py`) and the e-mail digest (`quality/alerts.py`) only read them.
+report reads them through `quality/report/records.py`; the e-mail digest (`quality/alerts.py`)
+reads the report.
 """
 
 from __future__ import annotations
@@ -52,8 +53,6 @@ CREATE TABLE IF NOT EXISTS dq.quarantine (        -- records that could not be t
 -- added after the first release: a history created before it gains the column, rows keep NULL
 ALTER TABLE dq.quarantine ADD COLUMN IF NOT EXISTS record_id VARCHAR;
 """
-
-DQ_TABLES: tuple[str, ...] = ("gate_runs", "table_snapshots", "check_results", "quarantine")
 
 
 def ensure_dq_schema(con: Any) -> None:

@@ -1,0 +1,32 @@
+"""The wording the stewards' report and the e-mail digest share, so that both say the same thing:
+times, the promoted/blocked sentence, counts and percentages.
+
+The number of failing-row samples kept per check is `samples.SAMPLE_LIMIT`, its one definition:
+the gate keeps that many and the report shows that many.
+"""
+
+from __future__ import annotations
+
+PROMOTED_NOTE = "Promoted to prod."
+BLOCKED_NOTE = "Not promoted: prod still serves the previous version."
+NO_VALUE = "—"
+
+
+def when(value: str | None, missing: str = NO_VALUE) -> str:
+    """'2026-11-22T00:18:53Z' -> '2026-11-22 00:18:53 UTC' (the report's instants are UTC)."""
+    return missing if not value else value.replace("T", " ").replace("Z", " UTC")
+
+
+def promotion_note(promoted: bool) -> str:
+    """What the run did to prod, in one sentence."""
+    return PROMOTED_NOTE if promoted else BLOCKED_NOTE
+
+
+def plural(count: int, word: str) -> str:
+    """'1 warning', '2 warnings', '1,342 rows'."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def percent(value: float | None, missing: str = NO_VALUE) -> str:
+    """1.705 -> '1.71%'."""
+    return missing if value is None else f"{float(value):.2f}%"
