@@ -14,8 +14,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from commerce_simulators.launch import SimulatorStartError, launch
 from commerce_stack.paths import PYAIRBYTE_PYTHON, ROOT, runs_dir, warehouse_path
 from commerce_stack.warehouse import row_counts
 
@@ -69,39 +69,18 @@ TINYERP_SIMULATOR_START_DATE = "2023-01-01"
 TINYERP_SIMULATOR_WINDOW_DAYS = "30"
 
 
-@contextmanager
-def _simulator(module: str, ready_prefix: str, args: list[str]) -> Iterator[str]:
-    """Start one of the local API simulators on a free port; yields its base URL."""
-    command = [sys.executable, "-m", f"commerce_simulators.{module}", "--port", "0", *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()
-        if not line.startswith(ready_prefix + "="):
-            raise PipelineError(f"the {module} simulator did not start (it printed {line!r})")
-        yield line.split("=", 1)[1]
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def fakestore_simulator(profile: str, seed: int, new_carts: int) -> AbstractContextManager[str]:
+    """The FakeStore simulator on a free port, in this environment; yields its base URL."""
+    return launch("fakestore", "--seed", str(seed), "--profile", profile, "--new-carts", str(new_carts))
 
 
-def fakestore_simulator(profile: str, seed: int, new_carts: int) -> Any:
-    return _simulator(
-        "fakestore",
-        "FAKESTORE_SIMULATOR_URL",
-        ["--seed", str(seed), "--profile", profile, "--new-carts", str(new_carts)],
-    )
-
-
-def tinyerp_simulator(seed: int, orders: int | None, advance: int) -> Any:
+def tinyerp_simulator(seed: int, orders: int | None, advance: int) -> AbstractContextManager[str]:
+    """The TinyERP simulator on a free port, in this environment; yields its api2 base URL."""
     args = ["--seed", str(seed), "--advance", str(advance)]
     args += ["--requests-per-minute", str(TINYERP_LOCAL_REQUESTS_PER_MINUTE)]
     if orders is not None:
         args += ["--orders", str(orders)]
-    return _simulator("tinyerp", "TINYERP_SIMULATOR_URL", args)
+    return launch("tinyerp", *args)
 
 
 def sync(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -334,7 +313,7 @@ def run(
             _sync_into(summary, env)
         summary.promoted = transform_and_gate(summary)
         summary.status = "promoted" if summary.promoted else "blocked"
-    except PipelineError as error:
+    except (PipelineError, SimulatorStartError) as error:
         summary.status = "failed"
         summary.failing_checks.append(str(error))
     summary.rows_per_mart = mart_row_counts() if warehouse_path().exists() else {}

@@ -1,9 +1,9 @@
 """End to end: the ``source-fakestore`` binary against the project's local FakeStore simulator.
 
-The simulator (``commerce_simulators.fakestore``, in the repository's ``simulators/``) runs as a
-subprocess of the repository's own environment (``<repo>/.venv/bin/python``); the connector runs as
-the console script installed in this project's environment. Nothing is skipped: if the simulator
-cannot start, the tests fail.
+The simulator (``commerce_simulators.fakestore``, the repository's ``simulators/`` distribution, a dev
+dependency of this project) runs as a subprocess of this project's own interpreter, started with
+``commerce_simulators.launch``; the connector runs as the console script installed in this project's
+environment. Nothing is skipped: if the simulator cannot start, the tests fail.
 
 Run: ``cd connectors/source-fakestore && uv run pytest integration_tests -q``.
 """
@@ -11,8 +11,6 @@ Run: ``cd connectors/source-fakestore && uv run pytest integration_tests -q``.
 from __future__ import annotations
 
 import json
-import os
-import selectors
 import shutil
 import subprocess
 import sys
@@ -23,12 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from commerce_simulators.launch import launch
+
 CONNECTOR_DIR = Path(__file__).resolve().parents[1]
-REPO_ROOT = CONNECTOR_DIR.parents[1]
-SIMULATOR_PYTHON = Path(os.environ.get("FAKESTORE_SIMULATOR_PYTHON", REPO_ROOT / ".venv" / "bin" / "python"))
 CATALOG = CONNECTOR_DIR / "integration_tests" / "configured_catalog.json"
 ABNORMAL_STATE = CONNECTOR_DIR / "integration_tests" / "abnormal_state.json"
-URL_PREFIX = "FAKESTORE_SIMULATOR_URL="
 STARTUP_TIMEOUT_S = 30
 READ_TIMEOUT_S = 300
 
@@ -45,39 +42,8 @@ def _connector_binary() -> str:
 @pytest.fixture(scope="module")
 def simulator_url() -> Iterator[str]:
     """Start the simulator on a free port and yield the URL it prints."""
-    assert SIMULATOR_PYTHON.exists(), f"simulator interpreter not found: {SIMULATOR_PYTHON}"
-    process = subprocess.Popen(
-        [str(SIMULATOR_PYTHON), "-m", "commerce_simulators.fakestore", "--port", "0"],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = _read_url(process)
+    with launch("fakestore", python=sys.executable, timeout=STARTUP_TIMEOUT_S) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _read_url(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    if not selector.select(timeout=STARTUP_TIMEOUT_S):
-        process.kill()
-        pytest.fail(f"simulator printed nothing within {STARTUP_TIMEOUT_S}s")
-    line = process.stdout.readline().strip()
-    if not line.startswith(URL_PREFIX):
-        process.kill()
-        stderr = process.stderr.read() if process.stderr else ""
-        pytest.fail(f"simulator did not print its URL (got {line!r}); stderr:\n{stderr}")
-    return line.removeprefix(URL_PREFIX)
 
 
 def _read(tmp_path: Path, base_url: str, state: Path | None = None) -> list[dict]:

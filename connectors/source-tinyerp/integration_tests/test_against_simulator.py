@@ -1,8 +1,9 @@
 """End to end: the ``source-tinyerp`` binary against the project's TinyERP simulator.
 
-The simulator (``commerce_simulators.tinyerp``, in the repository's ``simulators/``) runs as a
-subprocess of the repository's own environment (``<repo>/.venv/bin/python``); the connector runs as
-the console script installed in this project's environment. The two never import each other.
+The simulator (``commerce_simulators.tinyerp``, the repository's ``simulators/`` distribution, a dev
+dependency of this project) runs as a subprocess of this project's own interpreter, started with
+``commerce_simulators.launch``; the connector runs as the console script installed in this project's
+environment. The two never import each other.
 Nothing is skipped: if the simulator cannot start, the tests fail.
 
 The simulator's budget is set far above what a test needs (``--requests-per-minute 100000``), so no
@@ -15,8 +16,6 @@ Run: ``cd connectors/source-tinyerp && uv run pytest integration_tests -q``.
 from __future__ import annotations
 
 import json
-import os
-import selectors
 import shutil
 import subprocess
 import sys
@@ -28,14 +27,13 @@ from typing import Any
 
 import pytest
 
+from commerce_simulators.launch import launch
+
 CONNECTOR_DIR = Path(__file__).resolve().parents[1]
-REPO_ROOT = CONNECTOR_DIR.parents[1]
-SIMULATOR_PYTHON = Path(os.environ.get("TINYERP_SIMULATOR_PYTHON", REPO_ROOT / ".venv" / "bin" / "python"))
 INTEGRATION_DIR = CONNECTOR_DIR / "integration_tests"
 CATALOG = INTEGRATION_DIR / "configured_catalog.json"
 ABNORMAL_STATE = INTEGRATION_DIR / "abnormal_state.json"
 EXPECTED_RECORDS = INTEGRATION_DIR / "expected_records.jsonl"
-URL_PREFIX = "TINYERP_SIMULATOR_URL="
 TOKEN = "sim-token"  # the simulator's default token
 START_DATE = "2025-10-01"  # the simulator's history: 01/10/2025 - 31/12/2025
 STARTUP_TIMEOUT_S = 30
@@ -54,27 +52,9 @@ def _connector_binary() -> str:
 @pytest.fixture(scope="module")
 def simulator_url() -> Iterator[str]:
     """The simulator's API root (``http://127.0.0.1:<port>/api2``) on a free port, default data set."""
-    assert SIMULATOR_PYTHON.exists(), f"simulator interpreter not found: {SIMULATOR_PYTHON}"
-    process = subprocess.Popen(
-        [
-            str(SIMULATOR_PYTHON),
-            *("-m", "commerce_simulators.tinyerp", "--port", "0"),
-            *("--requests-per-minute", "100000"),
-        ],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield _read_url(process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    rpm = ("--requests-per-minute", "100000")
+    with launch("tinyerp", *rpm, python=sys.executable, timeout=STARTUP_TIMEOUT_S) as url:
+        yield url
 
 
 @pytest.fixture
@@ -82,21 +62,6 @@ def simulator(simulator_url: str) -> Iterator[str]:
     """The simulator, back to its starting data, faults and limits before each test."""
     _admin(simulator_url, "POST", "reset")
     yield simulator_url
-
-
-def _read_url(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    if not selector.select(timeout=STARTUP_TIMEOUT_S):
-        process.kill()
-        pytest.fail(f"simulator printed nothing within {STARTUP_TIMEOUT_S}s")
-    line = process.stdout.readline().strip()
-    if not line.startswith(URL_PREFIX):
-        process.kill()
-        stderr = process.stderr.read() if process.stderr else ""
-        pytest.fail(f"simulator did not print its URL (got {line!r}); stderr:\n{stderr}")
-    return line.removeprefix(URL_PREFIX)
 
 
 def _admin(api_url: str, method: str, route: str, body: Any = None) -> Any:
