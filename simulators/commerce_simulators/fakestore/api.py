@@ -1,4 +1,4 @@
-"""The FakeStore routes, with the controllers' semantics (sources.md §1.2-1.5).
+"""The FakeStore routes, with the controllers' semantics (docs/fakestore_api.md §1.2-1.5).
 
 Where the 2022 code and the live site differ, the live site wins (§1.5): POST answers 201, a
 non-integer cart or user id answers 400 `{"status":"error","message":"<cart|user> id should be

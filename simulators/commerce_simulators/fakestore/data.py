@@ -1,4 +1,4 @@
-"""The reference data set: what fakestoreapi.com serves (sources.md §1.6).
+"""The reference data set: what fakestoreapi.com serves (docs/fakestore_api.md §1.6).
 
 Titles, prices, categories, ratings, image files, users and carts are the live values, quirks
 included: trailing spaces in five titles, integral prices (695, not 695.0), an integral rating (3),

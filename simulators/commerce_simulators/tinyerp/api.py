@@ -1,4 +1,4 @@
-"""The api2 endpoints (research §2): parameters, filters, pagination and their error codes.
+"""The api2 endpoints (docs/tinyerp_api.md §2): parameters, filters, pagination and their error codes.
 
 Each handler takes the merged request parameters and returns an `Ok` payload or an `Err` code; the
 server wraps it in the envelope. Token, rate limit and faults are handled before a handler runs.

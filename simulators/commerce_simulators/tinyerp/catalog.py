@@ -1,6 +1,7 @@
 """Static vocabulary for the generated account: an emporium (grocery/deli) selling at the counter
-(PDV), in its own web shop and on a marketplace, like the production pipelines in the research
-(Z316/ZDO). Accented text on purpose: the wire escapes it as PHP's json_encode does.
+(PDV), in its own web shop and on a marketplace, like the production pipelines in
+docs/tinyerp_api.md §0 (Z316/ZDO). Accented text on purpose: the wire escapes it as PHP's
+json_encode does.
 """
 
 from __future__ import annotations
@@ -318,7 +319,7 @@ SELLERS = (
     ("70245", "Elisa Nunes"),
 )
 
-# (code, label) of the order situations, in lifecycle order (research §2.12)
+# (code, label) of the order situations, in lifecycle order (docs/tinyerp_api.md §2.12)
 SITUACOES = {
     "aberto": "Em aberto",
     "aprovado": "Aprovado",
@@ -330,7 +331,7 @@ SITUACOES = {
     "nao_entregue": "Não Entregue",
     "cancelado": "Cancelado",
 }
-# Labels seen in responses vary over time (research §2.1): a per-order variant picks one of these.
+# Labels seen in responses vary over time (docs/tinyerp_api.md §2.1): a per-order variant picks one of these.
 LABEL_VARIANTS = {
     "aberto": ("Em aberto", "Em aberto", "Em aberto", "Aberto"),
     "faturado": ("Faturado", "Faturado", "Atendido", "Faturado (atendido)"),

@@ -1,9 +1,9 @@
 """Clocks and TinyERP's date formats.
 
 Everything inside the simulator is an epoch second (int or float). Tiny shows times in Brasília local
-time (research §1.1); America/Sao_Paulo has had no daylight saving time since 2019, so a fixed UTC-3
-offset gives the same strings as the tz database for every date the simulator produces and keeps
-formatting free of the host's tzdata.
+time (docs/tinyerp_api.md §1.1); America/Sao_Paulo has had no daylight saving time since 2019, so a
+fixed UTC-3 offset gives the same strings as the tz database for every date the simulator produces
+and keeps formatting free of the host's tzdata.
 
 The clock drives both the rate limiter's window and the timestamps of changes made by `advance`.
 `SystemClock` is the wall clock (the CLI); `ManualClock` only moves when told (tests advance it

@@ -1,4 +1,4 @@
-"""The v2 response envelope (research §1.2, §1.3) and its JSON and XML renderings.
+"""The v2 response envelope (docs/tinyerp_api.md §1.2, §1.3) and its JSON and XML renderings.
 
     {"retorno": {"status_processamento": "3", "status": "OK", ...payload}}
     {"retorno": {"status_processamento": "2", "status": "Erro", "codigo_erro": "20",

@@ -1,4 +1,4 @@
-"""The account's API limits (research §1.4, §6.2.5).
+"""The account's API limits (docs/tinyerp_api.md §1.4, §6.2.5).
 
 - Minute budget: a **sliding 60-second window** per account. A request is admitted when fewer than
   `requests_per_minute` requests were admitted in the last 60 s, i.e. with timestamps t such that
@@ -6,8 +6,8 @@
   code 6. A client that never sends more than N requests in any 60 s never sees code 6, so steady
   pacing at N/60 per second, or bursts of N followed by a 60 s pause, both finish N requests a minute.
 - Concurrency: at most `concurrency` requests in flight (admitted and not yet fully answered);
-  one more answers code 11. Default: a quarter of the minute budget (60/min -> 15), as the research
-  reads the official limits page.
+  one more answers code 11. Default: a quarter of the minute budget (60/min -> 15), as
+  docs/tinyerp_api.md §1.4 reads the official limits page.
 - What counts: every admitted request with the valid token, whatever it answers (OK, 20, 23, 32, an
   injected fault...). Requests refused with 6 or 11 do not count and do not extend the block, and
   requests without a valid token (codes 1/2) belong to no account and count nowhere.

@@ -70,7 +70,7 @@ class Order:
     id: int
     numero: int
     created: int
-    updated: int  # hidden: what dataAtualizacao filters on (never sent; research §6.1)
+    updated: int  # hidden: what dataAtualizacao filters on (never sent; docs/tinyerp_api.md §6.1)
     state: str  # a key of catalog.SITUACOES
     variant: int  # which label spelling this order shows (catalog.LABEL_VARIANTS)
     channel: str  # pdv | loja | meli | manual

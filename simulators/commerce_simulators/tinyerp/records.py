@@ -1,6 +1,6 @@
-"""The API's record shapes (research §2), built from the model. Every value is a string: ids, money
+"""The API's record shapes (docs/tinyerp_api.md §2), built from the model. Every value is a string: ids, money
 ("39.95", "." decimal), quantities ("2.00"), dates ("dd/mm/yyyy", "dd/mm/yyyy hh:mm:ss"), with ""
-for an empty value, as production payloads show them (research §1.2, §1.6).
+for an empty value, as production payloads show them (docs/tinyerp_api.md §1.2, §1.6).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ goes through token check -> rate limiter -> faults -> endpoint; `/__admin/*` to 
 Parameters: the query string and an `application/x-www-form-urlencoded` body are merged; on a clash
 the body wins (PHP's $_REQUEST with the default request_order "GP"); a repeated name keeps its last
 value, as PHP does. Every api2 answer is HTTP 200 with the envelope and carries `x-limit-api`;
-an unknown endpoint is an Apache-style 404 page (research §1.2).
+an unknown endpoint is an Apache-style 404 page (docs/tinyerp_api.md §1.2).
 """
 
 from __future__ import annotations

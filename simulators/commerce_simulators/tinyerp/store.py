@@ -3,7 +3,7 @@
 Orders are kept sorted the way `pedidos.pesquisa` lists them: by order date (`data_pedido`, a day),
 then by `numero`. Every change bumps `version`; search results are cached per (filters, version), so
 the pages of one scan cost one search, and a change between two page requests is visible on the next
-page, with a new `numero_paginas` (research §1.5: pages drift during long scans).
+page, with a new `numero_paginas` (docs/tinyerp_api.md §1.5: pages drift during long scans).
 
 All reads and writes happen under one lock; the API renders while holding it (rendering a page from
 the cached rows takes microseconds).

@@ -11,7 +11,7 @@ import pytest
 from commerce_simulators.fakestore import FakeStoreSimulator
 from commerce_simulators.fakestore.jscompat import js_dumps, js_number, limit_value
 
-# (id, title, price, category, rate, count, image file) from sources.md §1.6
+# (id, title, price, category, rate, count, image file) from docs/fakestore_api.md §1.6
 REFERENCE = [
     (
         1,

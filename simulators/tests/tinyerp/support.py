@@ -102,7 +102,7 @@ def scan(
 
 
 def assert_strings(value: Any, path: str = "retorno") -> None:
-    """Every scalar in the payload is a string (research §1.2)."""
+    """Every scalar in the payload is a string (docs/tinyerp_api.md §1.2)."""
     if isinstance(value, dict):
         for k, v in value.items():
             assert_strings(v, f"{path}.{k}")

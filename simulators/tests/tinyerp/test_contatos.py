@@ -1,5 +1,5 @@
 """TinyERP simulator: contatos.pesquisa (with dataMinimaAtualizacao), contato.obter, vendedores.pesquisa,
-info (research §2.9, §2.11)."""
+info (docs/tinyerp_api.md §2.9, §2.11)."""
 
 from __future__ import annotations
 

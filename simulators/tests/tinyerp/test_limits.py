@@ -1,5 +1,5 @@
 """TinyERP simulator: the per-minute budget (code 6) and the concurrency cap (code 11), on a manual
-clock (research §1.4; semantics in limiter.py)."""
+clock (docs/tinyerp_api.md §1.4; semantics in limiter.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""TinyERP simulator: notas.fiscais.pesquisa (research §2.10)."""
+"""TinyERP simulator: notas.fiscais.pesquisa (docs/tinyerp_api.md §2.10)."""
 
 from __future__ import annotations
 

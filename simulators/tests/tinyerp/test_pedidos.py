@@ -1,5 +1,5 @@
 """TinyERP simulator: pedidos.pesquisa, pedido.obter, pdv.pedido.obter, and orders that change, vanish
-or shift pages while a client reads them (research §1.5, §2.1-2.3)."""
+or shift pages while a client reads them (docs/tinyerp_api.md §1.5, §2.1-2.3)."""
 
 from __future__ import annotations
 

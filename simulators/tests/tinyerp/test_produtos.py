@@ -1,4 +1,5 @@
-"""TinyERP simulator: produtos.pesquisa, produto.obter, produto.obter.estoque (research §2.5, §2.6, §2.8)."""
+"""TinyERP simulator: produtos.pesquisa, produto.obter, produto.obter.estoque
+(docs/tinyerp_api.md §2.5, §2.6, §2.8)."""
 
 from __future__ import annotations
 

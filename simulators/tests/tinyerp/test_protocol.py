@@ -1,4 +1,4 @@
-"""TinyERP simulator: transport, envelope, tokens, formats (research §1.1-1.3)."""
+"""TinyERP simulator: transport, envelope, tokens, formats (docs/tinyerp_api.md §1.1-1.3)."""
 
 from __future__ import annotations
 
