@@ -52,15 +52,15 @@ def test_simulator_that_exits_early_is_named_with_its_stderr():
 
 
 def _fake_python(tmp_path: Path, body: str) -> str:
-    """An executable that stands in for the interpreter (whatever its arguments)."""
+    """An executable that stands in for the interpreter (whatever its arguments): runs `body`."""
     script = tmp_path / "python"
-    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.write_text(f"#!{sys.executable}\nimport sys, time\n{body}\n")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return str(script)
 
 
 def test_line_that_is_not_the_ready_line_is_named(tmp_path: Path):
-    python = _fake_python(tmp_path, "echo 'listening on port 8765'; echo oops >&2; exec sleep 30")
+    python = _fake_python(tmp_path, "print('listening on port 8765', flush=True); sys.exit('oops')")
     with pytest.raises(SimulatorStartError) as caught:
         _start("tinyerp", python=python)
     message = str(caught.value)
@@ -69,7 +69,7 @@ def test_line_that_is_not_the_ready_line_is_named(tmp_path: Path):
 
 
 def test_silent_simulator_times_out(tmp_path: Path):
-    python = _fake_python(tmp_path, "exec sleep 30")
+    python = _fake_python(tmp_path, "time.sleep(30)")
     with pytest.raises(
         SimulatorStartError, match=r"^the fakestore simulator did not start: no ready line within 0\.5s"
     ):
