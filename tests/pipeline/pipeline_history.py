@@ -23,7 +23,7 @@ import duckdb
 from commerce_simulators.fakestore import FakeStoreSimulator
 from commerce_simulators.tinyerp import TinyErpSimulator
 from commerce_stack.paths import EXPECTATIONS_DIR, ROOT
-from commerce_stack.pipeline import (
+from commerce_stack.pipeline.local_apis import (
     TINYERP_LOCAL_REQUESTS_PER_MINUTE,
     TINYERP_SIMULATOR_START_DATE,
     TINYERP_SIMULATOR_WINDOW_DAYS,
@@ -169,7 +169,6 @@ def copy_project(into: Path, *, with_unit_tests: bool) -> Path:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, into / name)
     (into / "tests").mkdir()
-    if with_unit_tests:
-        for test in ROOT.glob("tests/test_*.yaml"):
-            shutil.copy2(test, into / "tests" / test.name)
+    if with_unit_tests:  # SQLMesh's YAML tests, tests/models/<layer>/test_<model>.yaml
+        shutil.copytree(ROOT / "tests" / "models", into / "tests" / "models")
     return into
