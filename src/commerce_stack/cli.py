@@ -14,41 +14,32 @@ import sys
 
 
 def _run(args: argparse.Namespace) -> int:
-    from commerce_stack import pipeline
+    from commerce_stack.pipeline.local_apis import LocalApis
+    from commerce_stack.pipeline.run import run
+    from commerce_stack.pipeline.summary import print_summary
 
-    summary = pipeline.run(
-        profile=args.profile,
-        seed=args.seed,
-        new_carts=args.new_carts,
-        use_simulator=not args.no_simulator,
-        tinyerp_orders=args.tinyerp_orders,
-        tinyerp_advance=args.tinyerp_advance,
-    )
-    pipeline.print_summary(summary)
-    return 0 if summary.promoted else 1
+    apis = LocalApis(args.profile, args.seed, args.new_carts, args.tinyerp_orders, args.tinyerp_advance)
+    summary = run(apis, use_simulator=not args.no_simulator, connections=args.connection)
+    print_summary(summary)
+    return 0 if summary.succeeded else 1
 
 
 def _gate(args: argparse.Namespace) -> int:
-    from commerce_stack import pipeline
+    from commerce_stack.pipeline.run import run
+    from commerce_stack.pipeline.summary import print_summary
 
-    summary = pipeline.RunSummary(run_id=pipeline.new_run_id(), warehouse=str(pipeline.warehouse_path()))
-    try:
-        summary.promoted = pipeline.transform_and_gate(summary, args.environment)
-    except pipeline.PipelineError as error:
-        print(f"GATE FAILED: {error}", file=sys.stderr)
-        return 1
-    summary.status = "promoted" if summary.promoted else "blocked"
-    summary.rows_per_mart = pipeline.mart_row_counts()
-    pipeline.publish_report(summary)
-    pipeline.print_summary(summary)
-    return 0 if summary.promoted else 1
+    summary = run(sync_first=False, environment=args.environment)
+    print_summary(summary)
+    return 0 if summary.succeeded else 1
 
 
 def _report(_: argparse.Namespace) -> int:
-    from commerce_stack import pipeline
+    from commerce_stack.paths import warehouse_path
+    from commerce_stack.pipeline.publish import publish_report
+    from commerce_stack.pipeline.summary import RunSummary
 
-    summary = pipeline.RunSummary(run_id="report", warehouse=str(pipeline.warehouse_path()))
-    pipeline.publish_report(summary)
+    summary = RunSummary(run_id="report", warehouse=str(warehouse_path()))
+    publish_report(summary)
     if summary.report is None:
         print(f"no warehouse at {summary.warehouse}: run the pipeline first", file=sys.stderr)
         return 1
@@ -58,7 +49,7 @@ def _report(_: argparse.Namespace) -> int:
 
 
 def _loads(_: argparse.Namespace) -> int:
-    from commerce_stack.transform.project import current_loads
+    from commerce_stack.transform.loads import current_loads
 
     for load in current_loads():
         print(f"{load.env_var}={load.loaded_through}")
@@ -69,7 +60,9 @@ def _sqlmesh(args: argparse.Namespace) -> int:
     """Analysts plan against the loads prod serves, so a model change shows as exactly that
     change and its downstream models, not as every model re-reading newer raw data."""
     from commerce_stack.paths import project_dir
-    from commerce_stack.transform.project import current_loads, pin_loads, promoted_loads
+    from commerce_stack.transform.loads import current_loads
+    from commerce_stack.transform.project import pin_loads
+    from commerce_stack.transform.promotion import promoted_loads
 
     loads = promoted_loads() or current_loads()
     pin_loads(loads)
@@ -98,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         metavar="N",
         help="N TinyERP orders move one step (e.g. paid -> shipped) and N // 2 new ones arrive",
+    )
+    run.add_argument(
+        "--connection",
+        action="append",
+        metavar="NAME",
+        help="sync only this connection of airbyte_config/connections (repeatable; default: all active)",
     )
     run.add_argument(
         "--no-simulator",

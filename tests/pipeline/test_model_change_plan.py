@@ -11,7 +11,8 @@ from pipeline_history import copy_project
 from sqlmesh import Context
 from sqlmesh.utils.errors import NoChangesPlanError
 
-from commerce_stack.transform.project import pin_loads, promoted_loads
+from commerce_stack.transform.project import pin_loads
+from commerce_stack.transform.promotion import promoted_loads
 
 
 @pytest.fixture

@@ -119,7 +119,7 @@ def digest_body(report: dict[str, Any], html_path: Path | None = None) -> str:
     lines = [
         f"Data-quality gate, environment {run['environment']}, run {run['run_id']}: {run['status'].upper()}",
         f"Started {_when(run['started_at'])}, finished {_when(run['finished_at'])}. "
-        + promotion_note(run["promoted"]),
+        + promotion_note(run["promoted"], run["status"]),
     ]
     if run.get("message"):
         lines.append(f"Why: {run['message']}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 PROMOTED_NOTE = "Promoted to prod."
 BLOCKED_NOTE = "Not promoted: prod still serves the previous version."
+UNCHANGED_NOTE = "Nothing new since the last promotion: prod still serves it."
 NO_VALUE = "—"
 
 
@@ -17,8 +18,10 @@ def when(value: str | None, missing: str = NO_VALUE) -> str:
     return missing if not value else value.replace("T", " ").replace("Z", " UTC")
 
 
-def promotion_note(promoted: bool) -> str:
+def promotion_note(promoted: bool, status: str | None = None) -> str:
     """What the run did to prod, in one sentence."""
+    if status == "unchanged":
+        return UNCHANGED_NOTE
     return PROMOTED_NOTE if promoted else BLOCKED_NOTE
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from typing import Any
 
 import duckdb
 
+from commerce_stack.environments import schema_in
 from commerce_stack.paths import EXPECTATIONS_DIR, runs_dir, warehouse_path
 from commerce_stack.quality.samples import failing_rows_sql
 
@@ -96,10 +98,6 @@ def expectations_dir() -> Path:
     return Path(os.environ.get("COMMERCE_EXPECTATIONS_DIR", EXPECTATIONS_DIR))
 
 
-def schema_in(environment: str, schema: str) -> str:
-    return schema if environment == "prod" else f"{schema}__{environment}"
-
-
 def suite_files(directory: Path | None = None) -> dict[str, dict[str, Any]]:
     """Suite name -> suite JSON, as reviewed in expectations/."""
     root = (directory or expectations_dir()) / "expectations"
@@ -108,6 +106,23 @@ def suite_files(directory: Path | None = None) -> dict[str, dict[str, Any]]:
         suite = json.loads(path.read_text())
         suites[suite["name"]] = suite
     return suites
+
+
+_REFERENCE = re.compile(r"__(MARTS|STAGING)__\.(\w+)")
+
+
+def suites_to_validate(
+    suites: dict[str, dict[str, Any]], changed_models: set[str], changed_suites: set[str]
+) -> set[str]:
+    """The suites a checkpoint must run: those whose table changed, whose checks read a table
+    that changed (`__MARTS__.orders` in a query), or that changed themselves. The others would
+    validate exactly what they validated when prod was promoted."""
+    selected = set()
+    for name, suite in suites.items():
+        referenced = {f"{s.lower()}.{t}" for s, t in _REFERENCE.findall(json.dumps(suite))}
+        if name in changed_suites or name in changed_models or referenced & changed_models:
+            selected.add(name)
+    return selected
 
 
 def _runtime_id(suite: str, kind: str) -> str:

@@ -17,7 +17,8 @@ from datetime import datetime
 
 import duckdb
 
-from commerce_stack.airbyte_config import ConnectionConfig
+from commerce_stack.airbyte_config import ConnectionConfig, connection_names, load_connection
+from commerce_stack.paths import warehouse_path
 
 NOTHING_LOADED = "1970-01-01 00:00:00"
 
@@ -85,3 +86,13 @@ def source_load(con: duckdb.DuckDBPyConnection, connection: ConnectionConfig) ->
     marks = [m for m in marks if m is not None]
     through = max(marks).strftime("%Y-%m-%d %H:%M:%S.%f") if marks else NOTHING_LOADED
     return SourceLoad(source=connection.name, loaded_through=through)
+
+
+def current_loads() -> list[SourceLoad]:
+    """The high-water mark of every active connection, read from the warehouse."""
+    connections = [load_connection(name) for name in connection_names()]
+    path = warehouse_path()
+    if not path.exists():
+        return [SourceLoad(c.name, NOTHING_LOADED) for c in connections]
+    with duckdb.connect(str(path), read_only=True) as con:
+        return [source_load(con, c) for c in connections]

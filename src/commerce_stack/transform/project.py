@@ -2,48 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from commerce_stack.airbyte_config import connection_names, load_connection
-from commerce_stack.paths import project_dir, runs_dir, warehouse_path
-from commerce_stack.transform.loads import SourceLoad, source_load
+from commerce_stack.paths import project_dir, warehouse_path
+from commerce_stack.transform.loads import SourceLoad
 
 GATEWAY = "duckdb"
-
-
-def current_loads() -> list[SourceLoad]:
-    """The high-water mark of every active connection, read from the warehouse."""
-    connections = [load_connection(name) for name in connection_names()]
-    path = warehouse_path()
-    if not path.exists():
-        return [SourceLoad(c.name, "1970-01-01 00:00:00") for c in connections]
-    with duckdb.connect(str(path), read_only=True) as con:
-        return [source_load(con, c) for c in connections]
-
-
-def _promoted_file() -> Path:
-    return runs_dir() / "promoted_loads.json"
-
-
-def record_promoted(loads: list[SourceLoad]) -> None:
-    """Remember the loads prod now serves, so later plans compare against exactly those."""
-    _promoted_file().write_text(json.dumps({load.source: load.loaded_through for load in loads}, indent=2))
-
-
-def promoted_loads() -> list[SourceLoad] | None:
-    """The loads of the last promotion on this warehouse, if the pipeline promoted one."""
-    path = _promoted_file()
-    if not path.exists():
-        return None
-    return [SourceLoad(source, through) for source, through in json.loads(path.read_text()).items()]
 
 
 def pin_loads(loads: list[SourceLoad]) -> None:
@@ -70,11 +38,18 @@ class PlanOutcome:
     environment: str
     directly_modified: list[str] = field(default_factory=list)
     indirectly_modified: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
     backfilled: list[str] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.directly_modified or self.indirectly_modified)
+        return bool(self.directly_modified or self.indirectly_modified or self.added)
+
+    @property
+    def changed_models(self) -> set[str]:
+        """Models whose table in this environment is not the one prod serves, as schema.table."""
+        names = self.directly_modified + self.indirectly_modified + self.added
+        return {".".join(name.replace('"', "").split(".")[-2:]) for name in names}
 
 
 @dataclass
@@ -164,10 +139,6 @@ def plan(environment: str) -> PlanOutcome:
             environment=environment,
             directly_modified=_names(built.directly_modified),
             indirectly_modified=_names(indirect),
+            added=_names(built.context_diff.added),
             backfilled=backfill,
         )
-
-
-def model_names() -> list[str]:
-    with sqlmesh_context() as ctx:
-        return sorted(ctx.models)  # type: ignore[attr-defined]

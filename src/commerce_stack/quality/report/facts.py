@@ -15,7 +15,10 @@ Definitions, which report.json carries under the same names:
   previous run that evaluated it. `first_failed_ever` and `failed_runs` tell whether a NEW
   failure is a regression of something seen before.
 - a table's **status** is the worst severity among its failing checks this run (block > warn >
-  ok); **data current through** is the newest load timestamp in the table (table_snapshots),
+  ok). A run validates only what changed: a table it did not validate again (prod already serves
+  that version) keeps the checks of the promoted run that validated it (`validated_in_run`),
+  with this run's freshness result in place of that run's; **data current through** is the
+  newest load timestamp in the table (table_snapshots),
   else the load time of the table's source (`stg_<source>__*`, or the only source, or the oldest
   of all sources: the table cannot be more current than that).
 - quarantined records are counted in total and **new since the previous run** of the
@@ -106,6 +109,9 @@ class TableStatus:
     previous_row_count: int | None
     previous_run_id: str | None
     row_count_change: int | None
+    # the promoted run whose checks of this table still hold (the run did not validate it again:
+    # nothing in it changed); None when the run validated it
+    validated_in_run: str | None = None
 
 
 @dataclass(frozen=True)
@@ -183,7 +189,12 @@ def _report(dq: DQHistory, warehouse: Path, history_runs: int, environment: str 
     previous = runs[1] if len(runs) > 1 else None
     checks = dq.checks(run)
     snapshots = dq.snapshots([r.run_id for r in runs])
-    tables, tables_from_run = _tables(runs, snapshots, checks, run.loads)
+    validated_now = {c.table_name for c in checks if c.check_source == "great_expectations"}
+    # a failed run validated nothing and speaks for no table; a completed one vouches for the
+    # tables it skipped by the validation that put them in prod
+    unvalidated = set(_table_names(snapshots, checks)) - validated_now
+    carried = dq.promoted_validations(run, unvalidated) if run.status != "failed" else {}
+    tables, tables_from_run = _tables(runs, snapshots, checks, run.loads, carried)
     evaluations = dq.evaluations(run.environment, {c.check_id for c in checks if not c.success})
     failing = [
         FailingCheck(**vars(c), **_recurrence(evaluations.get(c.check_id, []), run))
@@ -284,6 +295,7 @@ def _tables(
     snapshots: list[TableSnapshotRecord],
     checks: list[CheckRecord],
     loads: dict[str, str | None],
+    carried: dict[str, tuple[str, list[CheckRecord]]],
 ) -> tuple[list[TableStatus], str | None]:
     """Each table's status, freshness and size, worst first; and the run the sizes are from: the
     latest run, else the newest that measured anything. `runs` is newest first."""
@@ -291,12 +303,15 @@ def _tables(
     newest_first = [r.run_id for r in runs]
     shown = next((rid for rid in newest_first if rid in by_run), None)
     earlier = newest_first[newest_first.index(shown) + 1 :] if shown else []
-    checked = {c.table_name for c in checks}
+    checked = {c.table_name for c in checks} | set(carried)
     tables = []
     for name in _table_names(snapshots, checks):
         snap = by_run.get(shown, {}).get(name) if shown else None
         before = next((by_run[r][name] for r in earlier if name in by_run.get(r, {})), None)
         table_checks = [c for c in checks if c.table_name == name]
+        validated_in, kept = carried.get(name, (None, []))
+        evaluated = {c.check_id for c in table_checks}
+        table_checks += [c for c in kept if c.check_id not in evaluated]
         failing = [c for c in table_checks if not c.success]
         worst = max((SEVERITY_RANK.get(c.severity, 2) for c in failing), default=0)
         owner = (snap.owner if snap else None) or next((c.owner for c in table_checks if c.owner), None)
@@ -320,6 +335,7 @@ def _tables(
                 previous_row_count=previous_rows,
                 previous_run_id=before.run_id if before else None,
                 row_count_change=None if rows is None or previous_rows is None else rows - previous_rows,
+                validated_in_run=validated_in,
             )
         )
     tables.sort(key=lambda t: (TABLE_ORDER[t.status], t.table_name))

@@ -222,6 +222,31 @@ class DQHistory:
         )
         return [_check(row) for row in rows]
 
+    def promoted_validations(
+        self, run: GateRunRecord, tables: set[str]
+    ) -> dict[str, tuple[str, list[CheckRecord]]]:
+        """For each of `tables`, the run id and checks of the last promoted run before `run` that
+        validated it: the validation of the version prod serves, when `run` did not validate the
+        table again (nothing new in it)."""
+        if "check_results" not in self.tables or not tables:
+            return {}
+        rows = self._rows(
+            "SELECT c.run_id, c.check_id, c.check_name, c.check_source, c.table_name, c.column_name, "
+            "c.owner, c.severity, c.success, c.description, c.observed_value, c.unexpected_count, "
+            "c.unexpected_percent, CAST(c.failing_samples AS VARCHAR) AS samples, c.reproduce_sql "
+            "FROM dq.check_results AS c JOIN dq.gate_runs AS r USING (run_id, environment) "
+            "WHERE r.promoted AND c.environment = ? AND r.started_at < ? AND c.table_name IN "
+            "(SELECT unnest(?)) AND c.check_source = 'great_expectations' "
+            "QUALIFY r.started_at = max(r.started_at) OVER (PARTITION BY c.table_name) "
+            "ORDER BY c.table_name, c.check_name, c.check_id",
+            [run.environment, run.started_at, sorted(tables)],
+        )
+        found: dict[str, tuple[str, list[CheckRecord]]] = {}
+        for row in rows:
+            run_id = row.pop("run_id")
+            found.setdefault(row["table_name"], (run_id, []))[1].append(_check(row))
+        return found
+
     def evaluations(self, environment: str, check_ids: set[str]) -> dict[str, list[Evaluation]]:
         """Per check, every run of `environment` that evaluated it, oldest first."""
         if not check_ids or "check_results" not in self.tables:

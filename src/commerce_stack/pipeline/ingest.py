@@ -1,0 +1,37 @@
+"""The sync step: the connections of airbyte_config/ run in the PyAirbyte environment.
+
+That environment cannot share this one's packages (docs/tooling.md §1), so the runner
+(`commerce_pyairbyte.sync`) is a child process; its last line is a JSON summary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from typing import Any
+
+from commerce_stack.paths import PYAIRBYTE_PYTHON, ROOT
+from commerce_stack.pipeline import PipelineError
+
+
+def sync(env: dict[str, str], connections: list[str] | None = None) -> list[dict[str, Any]]:
+    """Run the declared connections (all active ones unless named); returns the runner's summary."""
+    if not PYAIRBYTE_PYTHON.exists():
+        raise PipelineError(f"{PYAIRBYTE_PYTHON} is missing: run `make setup`")
+    command = [str(PYAIRBYTE_PYTHON), "-m", "commerce_pyairbyte.sync"]
+    for name in connections or []:
+        command += ["--connection", name]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **env}
+    )
+    summary = None
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("SYNC_SUMMARY="):
+            summary = json.loads(line.split("=", 1)[1])
+        else:
+            print(line, end="", flush=True)
+    if process.wait() != 0 or summary is None:
+        raise PipelineError("the Airbyte sync failed (see the messages above); prod was not touched")
+    return summary

@@ -1,0 +1,85 @@
+"""What a run did: kept as `runs/<run_id>.json` beside the warehouse and printed at its end."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from commerce_stack.paths import runs_dir
+
+MART_SCHEMA = "marts"
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    status: str = "running"  # promoted | unchanged | blocked | failed
+    records_per_stream: dict[str, int] = field(default_factory=dict)
+    loads: dict[str, str] = field(default_factory=dict)
+    changed_models: list[str] = field(default_factory=list)
+    validated_suites: list[str] = field(default_factory=list)
+    rows_per_mart: dict[str, int] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_total: int = 0
+    failing_checks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    promoted: bool = False
+    data_docs: str | None = None
+    report: str | None = None
+    digest_sent: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        """Prod serves a validated load and no blocking check fails: the exit status 0."""
+        return self.status in ("promoted", "unchanged") and not self.failing_checks
+
+
+def new_run_id() -> str:
+    """Runs are named by their UTC start time, to the second."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def step(title: str) -> None:
+    print(f"\n=== {title}", flush=True)
+
+
+def write_summary(summary: RunSummary) -> Path:
+    directory = runs_dir() / "runs"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{summary.run_id}.json"
+    path.write_text(json.dumps(asdict(summary), indent=2))
+    return path
+
+
+_OUTCOME = {
+    "promoted": "yes",
+    "unchanged": "nothing new: prod still serves the last promoted load",
+}
+
+
+def print_summary(summary: RunSummary) -> None:
+    step(f"Summary of run {summary.run_id}: {summary.status.upper()}")
+    print("records synced this run:")
+    for stream, records in summary.records_per_stream.items():
+        print(f"  {stream:<28} {records:>9}")
+    print("rows per mart (prod):")
+    for table, rows in summary.rows_per_mart.items():
+        print(f"  {MART_SCHEMA}.{table:<22} {rows:>9}")
+    print(f"checks passed: {summary.checks_passed}/{summary.checks_total}")
+    for failure in summary.failing_checks:
+        print(f"  BLOCKING: {failure}")
+    for warning in summary.warnings:
+        print(f"  warning: {warning}")
+    print(f"promoted to prod: {_OUTCOME.get(summary.status, 'NO, prod left as it was')}")
+    print(f"warehouse: {summary.warehouse}")
+    if summary.report:
+        print(f"data-quality report: {summary.report}")
+    if summary.digest_sent:
+        print("data-quality digest: sent")
+    if summary.data_docs:
+        print(f"data docs: {summary.data_docs}")
+    print(f"timings (s): {summary.seconds}")
