@@ -66,6 +66,7 @@ lint:
 	.venv/bin/ruff check src tests benchmarks connectors simulators
 	.venv/bin/commerce-stack sqlmesh format --check
 	.venv/bin/commerce-stack sqlmesh lint
+	.venv/bin/sqlfluff lint models audits
 
 ENV ?= dev
 plan: setup

@@ -12,6 +12,18 @@ WITH line_totals AS (
   FROM marts.order_lines
   GROUP BY
     order_key
+), orders AS (
+  SELECT
+    order_key,
+    line_count,
+    item_quantity,
+    items_amount,
+    discount_amount,
+    shipping_amount,
+    other_charges_amount,
+    order_total,
+    items_amount - discount_amount + shipping_amount + other_charges_amount AS expected_total
+  FROM @this_model
 )
 SELECT
   orders.order_key,
@@ -21,11 +33,11 @@ SELECT
   orders.other_charges_amount,
   orders.order_total,
   line_totals.items_amount AS lines_items_amount
-FROM @this_model AS orders
+FROM orders
 LEFT JOIN line_totals
-  ON line_totals.order_key = orders.order_key
+  ON orders.order_key = line_totals.order_key
 WHERE
-  orders.order_total <> orders.items_amount - orders.discount_amount + orders.shipping_amount + orders.other_charges_amount
+  orders.order_total <> orders.expected_total
   OR orders.items_amount <> COALESCE(line_totals.items_amount, 0)
   OR orders.line_count <> COALESCE(line_totals.line_count, 0)
   OR orders.item_quantity <> COALESCE(line_totals.item_quantity, 0)

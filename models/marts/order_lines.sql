@@ -32,9 +32,9 @@ WITH unioned AS (
     DATE(carts.ordered_at) AS order_date
   FROM staging.stg_fakestore__cart_lines AS cart_lines
   LEFT JOIN staging.stg_fakestore__products AS products
-    ON products.product_id = cart_lines.product_id
+    ON cart_lines.product_id = products.product_id
   LEFT JOIN staging.stg_fakestore__carts AS carts
-    ON carts.cart_id = cart_lines.cart_id
+    ON cart_lines.cart_id = carts.cart_id
   UNION ALL
   /* TinyERP: the order date is the day in Brasília, as in Tiny itself */
   SELECT
@@ -49,7 +49,7 @@ WITH unioned AS (
     orders.order_date
   FROM staging.stg_tinyerp__order_lines AS order_lines
   LEFT JOIN staging.stg_tinyerp__orders AS orders
-    ON orders.order_id = order_lines.order_id
+    ON order_lines.order_id = orders.order_id
 )
 SELECT
   CONCAT(source, ':', source_order_id, ':', line_number::STRING)::STRING AS order_line_key, /* Source-prefixed line key, <source>:<order id>:<line_number> */

@@ -89,11 +89,11 @@ WITH line_totals AS (
     orders.extracted_at
   FROM staging.stg_tinyerp__orders AS orders
   LEFT JOIN tinyerp_customer_by_code AS by_code
-    ON by_code.contact_code = orders.customer_code
+    ON orders.customer_code = by_code.contact_code
   LEFT JOIN tinyerp_customer_by_tax_id AS by_tax_id
-    ON by_tax_id.tax_id = orders.customer_tax_id
+    ON orders.customer_tax_id = by_tax_id.tax_id
   LEFT JOIN staging.stg_tinyerp__pos_sales AS pos_sales
-    ON pos_sales.pos_sale_id = orders.order_id
+    ON orders.order_id = pos_sales.pos_sale_id
 ), totals AS (
   /* LEFT JOIN: an order without lines is still an order, with no lines and no units. */
   SELECT

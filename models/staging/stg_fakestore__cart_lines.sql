@@ -21,11 +21,7 @@ WITH source AS (
     id,
     products,
     _airbyte_extracted_at
-  FROM raw_fakestore.carts
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_fakestore)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
+  FROM @latest_loaded(raw_fakestore.carts, id, @loaded_through_fakestore)
 ), unnested AS (
   /* One row per element of the products array; a cart with an empty array has no lines. */
   SELECT

@@ -37,11 +37,7 @@ WITH source AS (
     image,
     rating,
     _airbyte_extracted_at
-  FROM raw_fakestore.products
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_fakestore)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
+  FROM @latest_loaded(raw_fakestore.products, id, @loaded_through_fakestore)
 ), renamed AS (
   SELECT
     id AS product_id,

@@ -11,18 +11,8 @@ MODEL (
   )
 );
 
-WITH carts AS (
-  /* The cart versions stg_fakestore__cart_lines reads: same pinning and deduplication. */
-  SELECT
-    id,
-    products,
-    _airbyte_extracted_at
-  FROM raw_fakestore.carts
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_fakestore)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
-), cart_lines AS (
+WITH cart_lines AS (
+  /* The lines of the cart versions stg_fakestore__cart_lines reads: same pinning and deduplication. */
   SELECT
     carts.id AS cart_id,
     TO_JSON_STRING(line) AS record,
@@ -31,7 +21,7 @@ WITH carts AS (
       @json_integer_problem(line, '$.quantity', 'quantity')
     ) AS reason,
     carts._airbyte_extracted_at AS extracted_at
-  FROM carts
+  FROM @latest_loaded(raw_fakestore.carts, id, @loaded_through_fakestore) AS carts
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(carts.products, '$')) AS line
 )
 SELECT

@@ -26,11 +26,7 @@ WITH source AS (
     phone,
     address,
     _airbyte_extracted_at
-  FROM raw_fakestore.users
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_fakestore)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
+  FROM @latest_loaded(raw_fakestore.users, id, @loaded_through_fakestore)
 ), renamed AS (
   SELECT
     id AS user_id,

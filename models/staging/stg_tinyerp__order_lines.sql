@@ -34,11 +34,7 @@ WITH source AS (
     itens,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM raw_tinyerp.orders
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_tinyerp)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
+  FROM @latest_loaded(raw_tinyerp.orders, id, @loaded_through_tinyerp)
 ), typed AS (
   SELECT
     id,

@@ -67,11 +67,7 @@ WITH source AS (
     id_nota_fiscal,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM raw_tinyerp.orders
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_tinyerp)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
+  FROM @latest_loaded(raw_tinyerp.orders, id, @loaded_through_tinyerp)
 ), renamed AS (
   SELECT
     id AS order_id,
@@ -83,13 +79,9 @@ WITH source AS (
     CASE
       WHEN LOWER(TRIM(situacao)) IN ('em aberto', 'aberto')
       THEN 'placed'
-      WHEN LOWER(TRIM(situacao)) IN (
-        'aprovado',
-        'preparando envio',
-        'faturado',
-        'faturado (atendido)',
-        'pronto para envio'
-      )
+      WHEN LOWER(TRIM(situacao)) IN ('aprovado', 'preparando envio', 'pronto para envio')
+      THEN 'processing'
+      WHEN LOWER(TRIM(situacao)) IN ('faturado', 'faturado (atendido)')
       THEN 'processing'
       WHEN LOWER(TRIM(situacao)) = 'enviado'
       THEN 'shipped'

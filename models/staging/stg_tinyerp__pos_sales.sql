@@ -53,11 +53,7 @@ WITH source AS (
     pesobruto,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM raw_tinyerp.pos_sales
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_tinyerp)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
+  FROM @latest_loaded(raw_tinyerp.pos_sales, id, @loaded_through_tinyerp)
 ), renamed AS (
   SELECT
     id AS pos_sale_id,

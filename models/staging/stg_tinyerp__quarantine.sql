@@ -11,86 +11,54 @@ MODEL (
   )
 );
 
-WITH orders AS (
+WITH latest_versions AS (
   /* The versions the stg_tinyerp__ models read: same pinning and deduplication. */
-  SELECT
-    id,
-    _coercion_errors,
-    _airbyte_extracted_at
-  FROM raw_tinyerp.orders
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_tinyerp)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
-), pos_sales AS (
-  SELECT
-    id,
-    _coercion_errors,
-    _airbyte_extracted_at
-  FROM raw_tinyerp.pos_sales
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_tinyerp)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
-), products AS (
-  SELECT
-    id,
-    _coercion_errors,
-    _airbyte_extracted_at
-  FROM raw_tinyerp.products
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_tinyerp)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
-), contacts AS (
-  SELECT
-    id,
-    _coercion_errors,
-    _airbyte_extracted_at
-  FROM raw_tinyerp.contacts
-  WHERE
-    _airbyte_extracted_at <= TIMESTAMP(@loaded_through_tinyerp)
-  QUALIFY
-    ROW_NUMBER() OVER (PARTITION BY id ORDER BY _airbyte_extracted_at DESC, _airbyte_raw_id DESC) = 1
-), latest_versions AS (
   SELECT
     'orders' AS stream,
     id,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM orders
+  FROM @latest_loaded(raw_tinyerp.orders, id, @loaded_through_tinyerp)
   UNION ALL
   SELECT
     'pos_sales' AS stream,
     id,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM pos_sales
+  FROM @latest_loaded(raw_tinyerp.pos_sales, id, @loaded_through_tinyerp)
   UNION ALL
   SELECT
     'products' AS stream,
     id,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM products
+  FROM @latest_loaded(raw_tinyerp.products, id, @loaded_through_tinyerp)
   UNION ALL
   SELECT
     'contacts' AS stream,
     id,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM contacts
+  FROM @latest_loaded(raw_tinyerp.contacts, id, @loaded_through_tinyerp)
+), error_lists AS (
+  SELECT
+    stream,
+    id,
+    _coercion_errors,
+    JSON_QUERY_ARRAY(_coercion_errors, '$') AS error_list,
+    _airbyte_extracted_at
+  FROM latest_versions
 ), errors AS (
   /* One row per coercion error, numbered by its position in the list so the reason keeps the connector's order; a version without errors has no rows. */
   SELECT
-    latest_versions.stream,
-    latest_versions.id,
-    TO_JSON_STRING(latest_versions._coercion_errors) AS record,
+    error_lists.stream,
+    error_lists.id,
+    TO_JSON_STRING(error_lists._coercion_errors) AS record,
     error_number,
-    JSON_QUERY_ARRAY(latest_versions._coercion_errors, '$')[ORDINAL(error_number)] AS error,
-    latest_versions._airbyte_extracted_at AS extracted_at
-  FROM latest_versions
-  CROSS JOIN UNNEST(GENERATE_ARRAY(1, ARRAY_LENGTH(JSON_QUERY_ARRAY(latest_versions._coercion_errors, '$')))) AS error_number
+    error_lists.error_list[ORDINAL(error_number)] AS coercion_error,
+    error_lists._airbyte_extracted_at AS extracted_at
+  FROM error_lists
+  CROSS JOIN UNNEST(GENERATE_ARRAY(1, ARRAY_LENGTH(error_lists.error_list))) AS error_number
 ), messages AS (
   /* e.g. "total_pedido: expected number, got 'abc'" */
   SELECT
@@ -99,13 +67,13 @@ WITH orders AS (
     record,
     error_number,
     CONCAT(
-      COALESCE(JSON_VALUE(error, '$.field'), '?'),
+      COALESCE(JSON_VALUE(coercion_error, '$.field'), '?'),
       ': expected ',
-      COALESCE(JSON_VALUE(error, '$.expected'), '?'),
+      COALESCE(JSON_VALUE(coercion_error, '$.expected'), '?'),
       ', got \'',
-      COALESCE(JSON_VALUE(error, '$.value'), ''),
+      COALESCE(JSON_VALUE(coercion_error, '$.value'), ''),
       '\''
-    ) AS message,
+    ) AS error_message,
     extracted_at
   FROM errors
 ), reasons AS (
@@ -113,9 +81,7 @@ WITH orders AS (
   SELECT
     stream,
     id,
-    STRING_AGG(message, '; '
-    ORDER BY
-      error_number) AS reason,
+    ARRAY_TO_STRING(ARRAY_AGG(error_message ORDER BY error_number), '; ') AS reason,
     record,
     extracted_at
   FROM messages

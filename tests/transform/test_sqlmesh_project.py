@@ -89,6 +89,46 @@ def test_every_model_renders(ctx: Context, dialect: str) -> None:
         assert sqlglot.parse_one(sql, read=dialect) is not None, name
 
 
+# --- pinned loads ----------------------------------------------------------------------------
+
+SOURCES = ("fakestore", "tinyerp")
+
+
+def _versions(warehouse: Path, loads: dict[str, str]) -> dict[str, tuple[str, str, set[str]]]:
+    """Per SQL model, with each source pinned to ``loads[source]``: the hash of its own query and
+    variables, its snapshot fingerprint (which also covers its parents) and the models upstream."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate_environment(monkeypatch, warehouse)
+        for source, loaded_through in loads.items():
+            monkeypatch.setenv(f"LOADED_THROUGH_{source.upper()}", loaded_through)
+        context = Context(paths=str(ROOT), gateway="duckdb")
+        try:
+            versions = {}
+            for name in _sql_model_names(context):
+                model = context.get_model(name)
+                upstream = {context.models[fqn].name for fqn in context.dag.upstream(model.fqn)}
+                fingerprint = context.get_snapshot(name).fingerprint.to_identifier()
+                versions[name] = (model.data_hash, fingerprint, upstream)
+            return versions
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_new_load_versions_exactly_its_source_models(tmp_path: Path, source: str) -> None:
+    # Write-audit-publish rests on this (DECISIONLOG): SQLMesh must see the variable as used by
+    # every staging model of the source (a data change, not metadata), and by no other model.
+    pinned = dict.fromkeys(SOURCES, "2026-11-20 12:00:00")
+    before = _versions(tmp_path / "warehouse.duckdb", pinned)
+    after = _versions(tmp_path / "warehouse.duckdb", {**pinned, source: "2026-11-21 12:00:00"})
+
+    own = {name for name in before if name.startswith(f"staging.stg_{source}__")}
+    downstream = {name for name, (_, _, upstream) in before.items() if upstream & own}
+    assert own, source
+    assert {name for name in before if before[name][0] != after[name][0]} == own
+    assert {name for name in before if before[name][1] != after[name][1]} == own | downstream
+
+
 # --- end to end ------------------------------------------------------------------------------
 
 PIN = "2026-11-21 12:00:00"
