@@ -17,6 +17,7 @@ export UV_COMPILE_BYTECODE := 1
 
 # Pass options to the pipeline, e.g. `make run ARGS="--new-carts 25"` or `ARGS="--profile large"`.
 ARGS ?=
+PYTHON_CODE := src tests benchmarks connectors simulators pyairbyte macros
 
 .PHONY: help setup browser run test test-connectors test-project lint gate plan report clean
 
@@ -25,7 +26,7 @@ help:
 	@echo "make test   - every test (connectors, SQLMesh unit tests, simulators, end to end)"
 	@echo "make setup  - only create the environments (uv, root, pyairbyte, each connector)"
 	@echo "make plan   - sqlmesh plan dev with the loads pinned (ENV=dev)"
-	@echo "make lint   - ruff + sqlmesh format --check + sqlmesh lint"
+	@echo "make lint   - ruff (check + format), mypy on src/, sqlfluff, sqlmesh format --check + lint"
 
 # uv itself, pinned, in a private venv: nothing is installed by hand or globally.
 $(UV):
@@ -63,10 +64,12 @@ test-project:
 	.venv/bin/python -m pytest -q
 
 lint:
-	.venv/bin/ruff check src tests benchmarks connectors simulators
+	.venv/bin/ruff check $(PYTHON_CODE)
+	.venv/bin/ruff format --check $(PYTHON_CODE)
+	.venv/bin/mypy
+	.venv/bin/sqlfluff lint models audits
 	.venv/bin/commerce-stack sqlmesh format --check
 	.venv/bin/commerce-stack sqlmesh lint
-	.venv/bin/sqlfluff lint models audits
 
 ENV ?= dev
 plan: setup

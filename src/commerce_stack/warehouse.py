@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -18,12 +19,17 @@ def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     ]
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any] | None = None) -> Any:
+    """The first value of a query that returns one row (an aggregate, a count)."""
+    row = con.execute(sql, parameters).fetchone()
+    if row is None:
+        raise LookupError(f"the query returned no row: {sql}")
+    return row[0]
+
+
 def row_counts(schema: str, path: Path | None = None) -> dict[str, int]:
     with duckdb.connect(str(path or warehouse_path()), read_only=True) as con:
-        return {
-            t: con.execute(f'SELECT count(*) FROM "{schema}"."{t}"').fetchone()[0]
-            for t in _tables(con, schema)
-        }
+        return {t: scalar(con, f'SELECT count(*) FROM "{schema}"."{t}"') for t in _tables(con, schema)}
 
 
 def fingerprints(schema: str, path: Path | None = None) -> dict[str, str]:
@@ -33,9 +39,10 @@ def fingerprints(schema: str, path: Path | None = None) -> dict[str, str]:
     """
     with duckdb.connect(str(path or warehouse_path()), read_only=True) as con:
         return {
-            t: con.execute(
+            t: scalar(
+                con,
                 f"SELECT count(*) || ':' || coalesce(md5(string_agg(CAST(r AS VARCHAR), '\\n' "
-                f'ORDER BY CAST(r AS VARCHAR))), \'\') FROM "{schema}"."{t}" AS r'
-            ).fetchone()[0]
+                f'ORDER BY CAST(r AS VARCHAR))), \'\') FROM "{schema}"."{t}" AS r',
+            )
             for t in _tables(con, schema)
         }

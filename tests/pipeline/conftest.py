@@ -1,9 +1,16 @@
-"""One pipeline history for every end-to-end test module (it takes a few minutes to build)."""
+"""The pipeline runs the end-to-end modules share: built once per session, then copied."""
 
 import pytest
-from pipeline_history import build_history
+from support.pipeline_runs import Baseline, build_history, first_run
 
 
 @pytest.fixture(scope="session")
-def history(tmp_path_factory):
-    return build_history(tmp_path_factory.mktemp("e2e"))
+def baseline(tmp_path_factory) -> Baseline:
+    """One clean run of the whole pipeline on the reference data; never changed afterwards."""
+    return first_run(tmp_path_factory.mktemp("first"))
+
+
+@pytest.fixture(scope="session")
+def history(baseline, tmp_path_factory):
+    """The baseline continued: new data, nothing new, a failing suite (see support.pipeline_runs)."""
+    return build_history(baseline, tmp_path_factory.mktemp("e2e"))

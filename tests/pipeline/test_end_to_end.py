@@ -4,7 +4,7 @@ Four runs against one warehouse, in order (each test reads the module's shared h
 1. a first run with the pipeline's own simulator: marts match the simulator's data set;
 2. new carts in the simulator: the sync reads only from the saved state (minus the lookback)
    and the marts grow without duplicate keys;
-3. nothing new: the plan has no changes and no mart changes;
+3. nothing new: no plan, no checkpoint, only the clock's checks (freshness); no mart changes;
 4. new carts plus a suite that fails: the gate blocks, exits non-zero, names the check, and
    prod's marts stay byte-for-byte what they were.
 """
@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline_history import Pipeline, Run
+from support.pipeline_runs import Pipeline, Run
+
+from commerce_stack.quality.gate import suite_files
 
 REFERENCE = {"products": 20, "users": 10, "carts": 7, "cart_lines": 14}
 FIRST_WINDOW_AFTER_LOOKBACK = "2020-02-28"  # state minus the connector's 3-day lookback
@@ -86,13 +88,28 @@ def test_second_run_reads_only_from_the_saved_state_and_adds_the_new_carts(histo
     assert str(newest) == max(c["date"] for c in added)[:10]
 
 
-def test_a_run_with_nothing_new_changes_no_mart(history):
+def test_a_run_with_nothing_new_changes_no_mart_and_checks_only_freshness(history):
     second: Run = history["second"]
     third: Run = history["third"]
     assert third.returncode == 0, third.output
+    assert third.summary["status"] == "unchanged"
     assert third.summary["changed_models"] == []
-    assert third.marts == second.marts
-    assert "no model or data changes" in third.output
+    assert third.marts == second.marts  # byte-for-byte
+    assert "Nothing new since the last promotion" in third.output
+    assert "promoted to prod: nothing new" in third.output
+    # nothing was planned or validated again: only the suites' freshness SLAs, against prod
+    assert "plan" not in third.summary["seconds"] and "gate" not in third.summary["seconds"]
+    suites = suite_files()
+    fresh = sorted(name for name, suite in suites.items() if (suite.get("meta") or {}).get("freshness"))
+    assert third.summary["checks_total"] == third.summary["checks_passed"] == len(fresh) > 0
+    pipeline: Pipeline = history["pipeline"]
+    recorded = pipeline.query(
+        "SELECT r.status, r.promoted, list(c.table_name ORDER BY c.table_name), "
+        "bool_and(c.check_name LIKE 'fresh(%') FROM dq.gate_runs AS r "
+        "JOIN dq.check_results AS c USING (run_id) WHERE run_id = ? GROUP BY ALL",
+        [third.summary["run_id"]],
+    )
+    assert recorded == [("unchanged", False, fresh, True)]
 
 
 def test_a_failing_suite_blocks_promotion_and_leaves_prod_untouched(history):

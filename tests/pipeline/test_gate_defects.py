@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,8 +20,8 @@ from typing import Any
 
 import duckdb
 import pytest
-from pipeline_history import copy_project
-from smtp_inbox import smtp_server
+from support.pipeline_runs import Baseline, copy_project, copy_workdir
+from support.smtp import smtp_server
 
 from commerce_simulators.fakestore import FakeStoreSimulator
 from commerce_stack.paths import ROOT
@@ -105,15 +104,6 @@ def _commerce_stack(*args: str, env: dict[str, str]) -> subprocess.CompletedProc
     return completed
 
 
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory) -> Path:
-    """A warehouse whose prod was promoted by one clean pipeline run (the reference data)."""
-    workdir = tmp_path_factory.mktemp("baseline")
-    completed = _commerce_stack("run", env={"COMMERCE_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb")})
-    assert completed.returncode == 0, completed.stdout
-    return workdir
-
-
 @pytest.fixture
 def inbox():
     with smtp_server() as (messages, port):
@@ -128,11 +118,10 @@ def inbox():
 
 
 @pytest.fixture
-def workdir(baseline, tmp_path) -> Path:
-    """A copy of the baseline: warehouse, promoted loads and history, nothing else shared."""
-    copy = tmp_path / "run"
-    shutil.copytree(baseline, copy, ignore=shutil.ignore_patterns("gx", "report", ".pyairbyte-cache"))
-    return copy
+def workdir(baseline: Baseline, tmp_path) -> Path:
+    """A copy of the baseline: warehouse, promotion record and history, nothing else shared."""
+    assert baseline.run.returncode == 0, baseline.run.output
+    return copy_workdir(baseline.workdir, tmp_path / "run")
 
 
 def _project_with(defect: Defect, into: Path) -> Path:
@@ -154,7 +143,7 @@ def _assert_blocked_and_reported(
     messages, _ = inbox
     assert completed.returncode == 1, completed.stdout
     assert fingerprints("marts", workdir / "warehouse.duckdb") == fingerprints(
-        "marts", baseline / "warehouse.duckdb"
+        "marts", baseline.pipeline.warehouse
     )
     report = _report(workdir)
     assert report["latest_run"]["status"] == "blocked"
@@ -201,7 +190,8 @@ def _sync_run(workdir: Path, sim: FakeStoreSimulator, inbox) -> subprocess.Compl
         "FAKESTORE_BASE_URL": sim.url,
         **inbox[1],
     }
-    return _commerce_stack("run", env=env)  # FakeStore from `sim`; the pipeline simulates TinyERP
+    # FakeStore from `sim`; TinyERP's load stays the baseline's (its sync is not what is tested)
+    return _commerce_stack("run", "--connection", "fakestore", env=env)
 
 
 def test_a_bad_record_from_the_source_is_blocked_and_prod_keeps_the_last_good_data(baseline, workdir, inbox):

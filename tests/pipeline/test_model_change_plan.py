@@ -7,9 +7,9 @@ the pipeline pins them, so the only difference from prod is the edited model.
 from __future__ import annotations
 
 import pytest
-from pipeline_history import copy_project
 from sqlmesh import Context
 from sqlmesh.utils.errors import NoChangesPlanError
+from support.pipeline_runs import copy_project
 
 from commerce_stack.transform.project import pin_loads
 from commerce_stack.transform.promotion import promoted_loads

@@ -1,6 +1,6 @@
 """TinyERP through the whole pipeline: simulator -> source-tinyerp -> raw_tinyerp -> staging -> marts.
 
-The shared history (pipeline_history.py) syncs the TinyERP simulator's data set in its first run;
+The shared history (support/pipeline_runs.py) syncs the TinyERP simulator's data set in its first run;
 before the second, 6 orders move one step of their lifecycle and 3 new ones arrive. A separate
 warehouse is synced from a slower simulator, killed in the middle of its backfill and run again.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pipeline_history import Pipeline, Run, tiny_env, tinyerp_mart_rows
+from support.pipeline_runs import Pipeline, Run, tiny_env, tinyerp_mart_rows
 
 from commerce_simulators.tinyerp import TinyErpSimulator
 from commerce_stack.paths import ROOT

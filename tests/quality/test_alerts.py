@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from dq_fixtures import CUSTOMERS_PHONE, ENV, LATEST, R2, R4, write_clean_history, write_history
-from smtp_inbox import smtp_server
+from support.dq_history import CUSTOMERS_PHONE, ENV, LATEST, R2, R4, write_clean_history, write_history
+from support.smtp import smtp_server
 
 from commerce_stack.quality.alerts import DigestSettings, digest_settings_from_env, send_digest
 from commerce_stack.quality.report import build_report

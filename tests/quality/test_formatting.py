@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from dq_fixtures import write_history
+from support.dq_history import write_history
 
 from commerce_stack.quality import report, samples
 from commerce_stack.quality.alerts import digest_body

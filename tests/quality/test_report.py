@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dq_fixtures import (
+from support.dq_history import (
     CHECKS,
     CUSTOMERS_EMAIL,
     CUSTOMERS_PHONE,

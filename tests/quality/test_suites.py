@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import sqlglot
-import suite_fixtures as sf
+import support.suites as sf
 from sqlglot import exp
 
 SEVERITIES = {"critical", "warning"}
@@ -192,13 +192,13 @@ def test_sql_checks_are_portable(name: str, check: str, query: str) -> None:
 
 
 def test_the_models_output_passes_every_suite(warehouse: Warehouse) -> None:
-    # The rows the defect cases below edit (built from suite_fixtures.CARTS by the real models).
+    # The rows the defect cases below edit (built from support.suites.CARTS by the real models).
     assert warehouse.orders == [
         ("fakestore:1", "fakestore:1", 2, Decimal("1354.70"), Decimal("1354.70")),
         ("fakestore:2", "fakestore:2", 0, Decimal("0.00"), Decimal("0.00")),
         ("fakestore:3", "fakestore:2", 1, Decimal("47.97"), Decimal("47.97")),
         ("fakestore:4", "fakestore:3", 2, Decimal("141.93"), Decimal("141.93")),
-        # raw_tinyerp_layout's sample order: a discount and shipping, so total != items
+        # support.raw_tinyerp's sample order: a discount and shipping, so total != items
         ("tinyerp:884100008", "tinyerp:708490398", 2, Decimal("188.23"), Decimal("182.31")),
     ]
     assert [row[0] for row in warehouse.order_lines] == [

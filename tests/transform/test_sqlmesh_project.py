@@ -13,10 +13,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import raw_tinyerp_layout
 import sqlglot
-from raw_fakestore_layout import ADDRESS, META, RAW_DDL
 from sqlmesh import Context
+from support import raw_tinyerp
+from support.raw_fakestore import ADDRESS, META, RAW_DDL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -179,7 +179,7 @@ CARTS = [
 def _load_raw(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute(RAW_DDL)
-        con.execute(raw_tinyerp_layout.RAW_DDL)  # empty: these tests are about the FakeStore rows
+        con.execute(raw_tinyerp.RAW_DDL)  # empty: these tests are about the FakeStore rows
         con.executemany(
             "INSERT INTO raw_fakestore.products VALUES (?, ?, CAST(? AS DECIMAL(38, 9)), 'A description.',"
             " 'jewelery', 'https://fakestoreapi.com/img/x.jpg', CAST(? AS JSON), ?, CAST(? AS TIMESTAMP),"

@@ -36,6 +36,7 @@ import duckdb
 from commerce_stack.environments import schema_in
 from commerce_stack.paths import EXPECTATIONS_DIR, runs_dir, warehouse_path
 from commerce_stack.quality.samples import failing_rows_sql
+from commerce_stack.warehouse import scalar
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -135,10 +136,11 @@ def previous_promoted_counts() -> dict[str, int]:
     if not path.exists():
         return {}
     with duckdb.connect(str(path), read_only=True) as con:
-        found = con.execute(
+        found = scalar(
+            con,
             "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'dq' AND table_name IN ('gate_runs', 'table_snapshots')"
-        ).fetchone()[0]
+            "WHERE table_schema = 'dq' AND table_name IN ('gate_runs', 'table_snapshots')",
+        )
         if found < 2:
             return {}
         rows = con.execute(
@@ -295,7 +297,7 @@ def _run_checkpoint(environment: str, suites: Collection[str] | None = None) -> 
     datasource = context.data_sources.add_or_update_sql(
         name="warehouse",
         connection_string=gx_duckdb.connection_string(str(warehouse_path())),
-        kwargs=gx_duckdb.engine_kwargs(),
+        kwargs=gx_duckdb.engine_kwargs(),  # type: ignore[call-arg]  # a field of GX's SQL datasource
     )
     definitions = []
     tables: dict[str, str] = {}
@@ -332,7 +334,7 @@ def _run_checkpoint(environment: str, suites: Collection[str] | None = None) -> 
     identifiers += [ExpectationSuiteIdentifier(name=v.suite_name) for v in run.run_results.values()]
     context.build_data_docs(resource_identifiers=identifiers)
     docs = context.get_docs_sites_urls()
-    if docs:
+    if docs and docs[0]["site_url"]:
         gate.data_docs = Path(docs[0]["site_url"].removeprefix("file://"))
     return gate
 

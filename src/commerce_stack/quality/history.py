@@ -13,9 +13,11 @@ from typing import Any
 
 import duckdb
 
-from commerce_stack.quality.gate import CheckResult, schema_in, suite_files
+from commerce_stack.environments import schema_in
+from commerce_stack.quality.gate import CheckResult, suite_files
 from commerce_stack.quality.results import ensure_dq_schema
 from commerce_stack.quality.samples import fetch_samples
+from commerce_stack.warehouse import scalar
 
 
 @dataclass
@@ -62,9 +64,10 @@ def collect_evidence(
         column = (meta.get("freshness") or {}).get("column")
         through = f"MAX({column})" if column else "NULL"
         try:
-            rows, newest = con.execute(f"SELECT COUNT(*), {through} FROM {relation}").fetchone()
+            measured = con.execute(f"SELECT COUNT(*), {through} FROM {relation}").fetchone()
         except duckdb.Error:  # the environment was not built (e.g. a blocking audit stopped it)
             continue
+        rows, newest = measured or (0, None)  # an aggregate always returns its one row
         snapshots.append(TableSnapshot(name, meta.get("owner", "unowned"), rows, newest))
     return snapshots
 
@@ -133,7 +136,7 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, environment: str, at: date
         "WHERE table_schema = ? AND ends_with(table_name, '__quarantine') ORDER BY 1",
         [schema],
     ).fetchall()
-    before = con.execute("SELECT count(*) FROM dq.quarantine").fetchone()[0]
+    before: int = scalar(con, "SELECT count(*) FROM dq.quarantine")
     for (table,) in tables:
         con.execute(
             f"""
@@ -150,4 +153,5 @@ def record_quarantine(con: duckdb.DuckDBPyConnection, environment: str, at: date
             """,
             [at],
         )
-    return con.execute("SELECT count(*) FROM dq.quarantine").fetchone()[0] - before
+    after: int = scalar(con, "SELECT count(*) FROM dq.quarantine")
+    return after - before

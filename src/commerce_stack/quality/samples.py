@@ -51,7 +51,7 @@ def failing_rows_sql(expectation_type: str, kwargs: dict[str, Any], table: str) 
             f"HAVING COUNT(*) > 1) AS d ON {on} ORDER BY {', '.join('t.' + c for c in columns)}"
         )
     if expectation_type == "expect_column_values_to_be_between":
-        condition = _between(column, kwargs)
+        condition = _between(str(column), kwargs)
         return f"SELECT * FROM {table} WHERE {condition}" if condition else None
     if expectation_type == "expect_column_values_to_be_in_set":
         values = ", ".join(_literal(v) for v in kwargs["value_set"])

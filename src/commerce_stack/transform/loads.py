@@ -19,6 +19,7 @@ import duckdb
 
 from commerce_stack.airbyte_config import ConnectionConfig, connection_names, load_connection
 from commerce_stack.paths import warehouse_path
+from commerce_stack.warehouse import scalar
 
 NOTHING_LOADED = "1970-01-01 00:00:00"
 
@@ -66,7 +67,8 @@ def _table_high_water_mark(
             FROM {_quote(schema)}.{_quote(table)}
         ) WHERE previous IS DISTINCT FROM content
     """
-    return con.execute(query).fetchone()[0]
+    mark: datetime | None = scalar(con, query)
+    return mark
 
 
 def source_load(con: duckdb.DuckDBPyConnection, connection: ConnectionConfig) -> SourceLoad:
@@ -83,8 +85,8 @@ def source_load(con: duckdb.DuckDBPyConnection, connection: ConnectionConfig) ->
         for stream in connection.streams
         if stream.name in existing
     ]
-    marks = [m for m in marks if m is not None]
-    through = max(marks).strftime("%Y-%m-%d %H:%M:%S.%f") if marks else NOTHING_LOADED
+    found = [m for m in marks if m is not None]
+    through = max(found).strftime("%Y-%m-%d %H:%M:%S.%f") if found else NOTHING_LOADED
     return SourceLoad(source=connection.name, loaded_through=through)
 
 

@@ -164,7 +164,7 @@ def row_count_chart(name: str, points: list[RowCountPoint], index: int) -> RowCo
     )
     if not values:
         return chart
-    low, high = min(values), max(values)
+    low, high = float(min(values)), float(max(values))
     if low == high:
         low, high = low - max(1, abs(low) * 0.05), high + max(1, abs(high) * 0.05)
 

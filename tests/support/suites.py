@@ -19,11 +19,11 @@ from typing import Any
 
 import duckdb
 import pytest
-import raw_tinyerp_layout
-from raw_fakestore_layout import ADDRESS, META, RAW_DDL
 
 from commerce_stack.paths import ROOT
 from commerce_stack.quality.gate import expectations_dir
+from support import raw_tinyerp
+from support.raw_fakestore import ADDRESS, META, RAW_DDL
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -62,8 +62,8 @@ CARTS = [
 def _load_raw(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute(RAW_DDL)
-        con.execute(raw_tinyerp_layout.RAW_DDL)
-        raw_tinyerp_layout.insert_sample_records(con, EXTRACTED)  # one consistent record per stream
+        con.execute(raw_tinyerp.RAW_DDL)
+        raw_tinyerp.insert_sample_records(con, EXTRACTED)  # one consistent record per stream
         con.executemany(
             "INSERT INTO raw_fakestore.products VALUES (?, ?, CAST(? AS DECIMAL(38, 9)), 'A description.',"
             " 'jewelery', 'https://fakestoreapi.com/img/x.jpg', CAST(? AS JSON), 'p' || CAST(? AS VARCHAR),"

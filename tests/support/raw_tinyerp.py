@@ -1,7 +1,7 @@
 """The raw TinyERP tables exactly as PyAirbyte's DuckDB cache writes them from
 connectors/source-tinyerp (column names and types copied from a warehouse synced from the local
 simulator), for tests that build a small warehouse by hand (one copy, so a change of Airbyte's
-layout is made once). Next to raw_fakestore_layout.RAW_DDL: a warehouse the project's models plan
+layout is made once). Next to support.raw_fakestore.RAW_DDL: a warehouse the project's models plan
 into needs both, because the staging and marts models read both sources.
 
 Numbers are DECIMAL(38, 9), date-times TIMESTAMP WITH TIME ZONE (instants), objects and arrays JSON,
