@@ -52,16 +52,23 @@ browser:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
-test: setup browser test-connectors test-project lint
+# Every test, then the ten slowest of each pytest run and the whole time (budget: README, Contributing).
+PYTEST := python -m pytest -q --durations=10 -p no:cacheprovider
+test: setup browser
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-connectors test-project lint || exit 1; \
+	echo "make test: every test passed in $$(( $$(date +%s) - start )) s"
 
 test-connectors:
 	@for c in $(CONNECTORS); do \
-	  echo "== $$c"; (cd $$c && ../../$(UV) run --locked --quiet pytest -q unit_tests integration_tests) || exit 1; \
+	  echo "== $$c"; (cd $$c && ../../$(UV) run --locked --quiet $(PYTEST) unit_tests integration_tests) || exit 1; \
 	done
 
 test-project:
-	cd pyairbyte && .venv/bin/python -m pytest -q
-	.venv/bin/python -m pytest -q
+	@echo "== pyairbyte (the local runner)"
+	cd pyairbyte && .venv/bin/$(PYTEST)
+	@echo "== the project: simulators, transform, quality, pipeline end to end"
+	.venv/bin/$(PYTEST)
 
 lint:
 	.venv/bin/ruff check $(PYTHON_CODE)

@@ -209,7 +209,10 @@ def _prepare_working_context(environment: str, now: datetime, suites: Collection
     source = expectations_dir()
     work.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "great_expectations.yml", work / "great_expectations.yml")
-    shutil.rmtree(work / "expectations", ignore_errors=True)
+    # this run's suites, checkpoint and validation definitions only: the last run's may name
+    # suites this run does not validate (results and Data Docs under uncommitted/ are kept)
+    for stale in ("expectations", "checkpoints", "validation_definitions"):
+        shutil.rmtree(work / stale, ignore_errors=True)
     previous = previous_promoted_counts()
     for name, suite in suite_files(source).items():
         if suites is not None and name not in suites:
