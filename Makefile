@@ -88,5 +88,13 @@ gate: setup
 report: setup
 	.venv/bin/commerce-stack report
 
+# The pipeline's costs beside their floors, measured in the same run, at two scales
+# (benchmarks/pipeline; appends to benchmarks/RESULTS.md). Never part of `make test`.
+# `make bench SCALES=default` for a quick pass (~4 min); both scales take ~15 min on 2 cores.
+SCALES ?= default,large
+.PHONY: bench
+bench: setup
+	.venv/bin/python -m benchmarks.pipeline --scales $(SCALES)
+
 clean:
 	rm -rf data .cache
