@@ -13,8 +13,8 @@ check result are appended to the warehouse's `dq` history.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 
@@ -22,18 +22,11 @@ from commerce_stack.environments import PROD
 from commerce_stack.paths import runs_dir, warehouse_path
 from commerce_stack.pipeline import PipelineError
 from commerce_stack.pipeline.summary import RunSummary, step
-from commerce_stack.quality.gate import CheckResult, suite_files
+from commerce_stack.quality.gate import Checkpoint, CheckResult, suite_files
 from commerce_stack.quality.history import GateRun, TableSnapshot
+from commerce_stack.transform import promotion
 
 CANDIDATE_ENVIRONMENT = "candidate"
-
-
-@dataclass
-class _Outcome:
-    status: str = "failed"
-    checks: list[CheckResult] = field(default_factory=list)
-    snapshots: list[TableSnapshot] = field(default_factory=list)
-    environment_built: bool = False
 
 
 def _utcnow() -> datetime:
@@ -49,59 +42,6 @@ def _print_checks(checks: list[CheckResult]) -> None:
         print(f"  {mark} {check.label}{detail}")
 
 
-def release(summary: RunSummary, environment: str = CANDIDATE_ENVIRONMENT) -> str:
-    """Plan, gate and promote what raw holds; returns the run's status (promoted | unchanged |
-    blocked) or raises PipelineError (the run is recorded as failed)."""
-    from commerce_stack.quality.history import record, record_quarantine
-    from commerce_stack.transform import promotion
-    from commerce_stack.transform.loads import current_loads
-    from commerce_stack.transform.project import pin_loads
-
-    run = GateRun(run_id=summary.run_id, environment=environment, started_at=_utcnow())
-    loads = current_loads()
-    pin_loads(loads)
-    run.loads = summary.loads = {load.source: load.loaded_through for load in loads}
-    for load in loads:
-        print(f"{load.source}: raw data pinned through {load.loaded_through} UTC")
-    suites = suite_files()
-    candidate = promotion.current(loads, suites)
-    served = promotion.promoted()
-
-    outcome = _Outcome()
-    started = time.monotonic()
-    try:
-        if candidate == served:
-            _nothing_new(outcome, suites)
-        else:
-            _plan_gate_promote(outcome, summary, run, environment, candidate, served, suites)
-        run.status = outcome.status
-        return outcome.status
-    except PipelineError as error:
-        run.status, run.message = "failed", str(error)
-        raise
-    finally:
-        summary.seconds["release"] = round(time.monotonic() - started, 2)
-        run.finished_at = _utcnow()
-        run.data_docs = run.data_docs or _last_data_docs()
-        checks = outcome.checks
-        with duckdb.connect(str(warehouse_path())) as con:
-            record(con, run, checks, outcome.snapshots)
-            quarantined = (
-                record_quarantine(con, environment, run.finished_at) if outcome.environment_built else 0
-            )
-        if quarantined:
-            print(f"quarantined {quarantined} new record(s) that could not be typed: see dq.quarantine")
-        summary.checks_total = len(checks)
-        summary.checks_passed = sum(c.success for c in checks)
-        summary.failing_checks = [
-            f"{c.label} [{c.owner}]" for c in checks if not c.success and c.severity == "block"
-        ]
-        summary.warnings = [
-            f"{c.label} [{c.owner}]" for c in checks if not c.success and c.severity == "warn"
-        ]
-        summary.data_docs = run.data_docs
-
-
 def _last_data_docs() -> str | None:
     """The Data Docs site of the last checkpoint, for runs that needed none."""
     site = runs_dir() / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
@@ -115,99 +55,164 @@ def _clock_checks(environment: str, suites: set[str]) -> list[CheckResult]:
         return freshness_checks(con, environment, suites, _utcnow())
 
 
-def _nothing_new(outcome: _Outcome, suites: dict[str, dict]) -> None:
-    """Prod already serves exactly this: nothing to build or validate again, only the clock."""
+def _measure(environment: str, checks: list[CheckResult], *, measure: bool = True) -> list[TableSnapshot]:
     from commerce_stack.quality.history import collect_evidence
 
-    step("Nothing new since the last promotion: prod keeps serving it (freshness checked)")
-    started = time.monotonic()
-    outcome.checks = _clock_checks(PROD, set(suites))
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-        outcome.snapshots = collect_evidence(con, PROD, outcome.checks)
-    _print_checks(outcome.checks)
-    outcome.status = "unchanged"
-    print(f"clock checks: {round(time.monotonic() - started, 2)} s")
+        return collect_evidence(con, environment, checks, measure=measure)
 
 
-def _plan_gate_promote(
-    outcome: _Outcome,
-    summary: RunSummary,
-    run: GateRun,
-    environment: str,
-    candidate: object,
-    served: object,
-    suites: dict[str, dict],
-) -> None:
-    from commerce_stack.quality.audits import audit_checks
-    from commerce_stack.quality.gate import run_gate, suites_to_validate
-    from commerce_stack.quality.history import collect_evidence
-    from commerce_stack.transform import promotion
-    from commerce_stack.transform.project import AuditsFailed, plan
+class _Release:
+    """One run of the release: what it found, checked and did, recorded whatever happens."""
 
-    assert isinstance(candidate, promotion.Release)
-    step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
-    started = time.monotonic()
-    try:
-        planned = plan(environment)
-    except AuditsFailed as failure:
-        outcome.checks = audit_checks(failure.failures, environment)
-        run.message = str(failure)
-        with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-            collect_evidence(con, environment, outcome.checks, measure=False)
-        _print_checks(outcome.checks)
-        outcome.status = "blocked"
-        return
-    except Exception as error:
-        raise PipelineError(f"sqlmesh plan {environment} failed: {error}; prod untouched") from error
-    finally:
-        summary.seconds["plan"] = round(time.monotonic() - started, 2)
-    outcome.environment_built = True
-    summary.changed_models = planned.directly_modified + planned.indirectly_modified + planned.added
-    if planned.has_changes:
-        print(f"directly modified: {', '.join(planned.directly_modified) or '-'}")
-        print(f"indirectly modified: {', '.join(planned.indirectly_modified) or '-'}")
-        print(f"backfilled: {', '.join(planned.backfilled) or '-'}")
-    else:
-        print("no model or data changes since the last promotion")
+    def __init__(self, summary: RunSummary, environment: str) -> None:
+        self.summary, self.environment = summary, environment
+        self.run = GateRun(run_id=summary.run_id, environment=environment, started_at=_utcnow())
+        self.checks: list[CheckResult] = []
+        self.snapshots: list[TableSnapshot] = []
+        self.environment_built = False
 
-    # Tables prod already serves passed their suites when they were promoted; a checkpoint runs
-    # the suites of what changed (or whose checks changed), the clock's checks cover the rest.
-    promoted_suites = served.suites if isinstance(served, promotion.Release) else {}
-    changed_suites = {n for n, digest in candidate.suites.items() if promoted_suites.get(n) != digest}
-    validate = suites_to_validate(suites, planned.changed_models, changed_suites)
-    summary.validated_suites = sorted(validate)
-    step(
-        f"Quality gate on environment '{environment}': Great Expectations on {len(validate)} of "
-        f"{len(suites)} suites (their tables or checks changed), freshness on the others"
-    )
-    started = time.monotonic()
-    checks: list[CheckResult] = []
-    if validate:
+    def __call__(self) -> str:
+        from commerce_stack.transform.loads import current_loads
+        from commerce_stack.transform.project import pin_loads
+
+        loads = current_loads()
+        pin_loads(loads)
+        self.run.loads = self.summary.loads = {load.source: load.loaded_through for load in loads}
+        for load in loads:
+            print(f"{load.source}: raw data pinned through {load.loaded_through} UTC")
+        suites = suite_files()
+        candidate, served = promotion.current(loads, suites), promotion.promoted()
+        started = time.monotonic()
         try:
-            gate = run_gate(environment, validate)
-        except RuntimeError as error:
-            raise PipelineError(f"{error}; prod untouched") from error
-        if not gate.checks:
-            raise PipelineError(f"the checkpoint validated nothing in {environment}; prod untouched")
-        checks, run.data_docs = gate.checks, str(gate.data_docs) if gate.data_docs else None
-    checks += _clock_checks(environment, set(suites) - validate)
-    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-        outcome.snapshots = collect_evidence(con, environment, checks)
-    outcome.checks = checks
-    summary.seconds["gate"] = round(time.monotonic() - started, 2)
-    _print_checks(checks)
-    blocking = [c for c in checks if not c.success and c.severity == "block"]
-    if blocking:
-        run.message = "blocking checks failed: " + ", ".join(c.label for c in blocking)
-        outcome.status = "blocked"
-        return
+            if candidate == served:
+                self.run.status = self._nothing_new(suites)
+            else:
+                self.run.status = self._plan_gate_promote(candidate, served, suites)
+            return self.run.status
+        except PipelineError as error:
+            self.run.status, self.run.message = "failed", str(error)
+            raise
+        finally:
+            self.summary.seconds["release"] = round(time.monotonic() - started, 2)
+            self._record()
 
-    step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
-    started = time.monotonic()
-    promoted = plan(PROD)
-    promotion.record_promoted(candidate)
-    run.promoted = True
-    outcome.status = "promoted"
-    summary.seconds["promote"] = round(time.monotonic() - started, 2)
-    if promoted.backfilled:
-        print(f"note: prod computed {', '.join(promoted.backfilled)} itself", flush=True)
+    def _nothing_new(self, suites: dict[str, dict[str, Any]]) -> str:
+        """Prod already serves exactly this: nothing to build or validate again, only the clock."""
+        step("Nothing new since the last promotion: prod keeps serving it (freshness checked)")
+        self.checks = _clock_checks(PROD, set(suites))
+        self.snapshots = _measure(PROD, self.checks)
+        _print_checks(self.checks)
+        return "unchanged"
+
+    def _plan_gate_promote(
+        self,
+        candidate: promotion.Release,
+        served: promotion.Release | None,
+        suites: dict[str, dict[str, Any]],
+    ) -> str:
+        from commerce_stack.quality.audits import audit_checks
+        from commerce_stack.quality.gate import Checkpoint, suites_to_validate
+        from commerce_stack.transform.project import AuditsFailed, plan, sqlmesh_context
+
+        summary, environment = self.summary, self.environment
+        # The project is loaded once for both plans; the checkpoint's process starts now and
+        # imports GX while SQLMesh plans (it opens the warehouse only once told to validate).
+        with sqlmesh_context() as project, Checkpoint() as checkpoint:
+            step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
+            started = time.monotonic()
+            try:
+                planned = plan(environment, project)
+            except AuditsFailed as failure:
+                self.checks = audit_checks(failure.failures, environment)
+                self.run.message = str(failure)
+                _measure(environment, self.checks, measure=False)  # samples of the offending rows
+                _print_checks(self.checks)
+                return "blocked"
+            except Exception as error:
+                raise PipelineError(f"sqlmesh plan {environment} failed: {error}; prod untouched") from error
+            finally:
+                summary.seconds["plan"] = round(time.monotonic() - started, 2)
+            self.environment_built = True
+            summary.changed_models = planned.directly_modified + planned.indirectly_modified + planned.added
+            if planned.has_changes:
+                print(f"directly modified: {', '.join(planned.directly_modified) or '-'}")
+                print(f"indirectly modified: {', '.join(planned.indirectly_modified) or '-'}")
+                print(f"backfilled: {', '.join(planned.backfilled) or '-'}")
+            else:
+                print("no model or data changes since the last promotion")
+
+            # Tables prod already serves passed their suites when they were promoted: the
+            # checkpoint runs the suites of what changed (or whose checks changed); the clock's
+            # checks cover the rest.
+            promoted_suites = served.suites if served else {}
+            changed_suites = {n for n, digest in candidate.suites.items() if promoted_suites.get(n) != digest}
+            validate = suites_to_validate(suites, planned.changed_models, changed_suites)
+            summary.validated_suites = sorted(validate)
+            if not self._gate(checkpoint, validate, set(suites) - validate):
+                return "blocked"
+
+            step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
+            started = time.monotonic()
+            promoted = plan(PROD, project)
+            promotion.record_promoted(candidate)
+            self.run.promoted = True
+            summary.seconds["promote"] = round(time.monotonic() - started, 2)
+            if promoted.backfilled:
+                print(f"note: prod computed {', '.join(promoted.backfilled)} itself", flush=True)
+            return "promoted"
+
+    def _gate(self, checkpoint: Checkpoint, validate: set[str], clock_only: set[str]) -> bool:
+        """GX on `validate`, freshness on `clock_only`; whether no blocking check failed."""
+        environment = self.environment
+        step(
+            f"Quality gate on environment '{environment}': Great Expectations on {len(validate)} of "
+            f"{len(validate) + len(clock_only)} suites (tables or checks changed), freshness on the rest"
+        )
+        started = time.monotonic()
+        checks: list[CheckResult] = []
+        if validate:
+            try:
+                gate = checkpoint.run(environment, validate)
+            except RuntimeError as error:
+                raise PipelineError(f"{error}; prod untouched") from error
+            if not gate.checks:
+                raise PipelineError(f"the checkpoint validated nothing in {environment}; prod untouched")
+            checks, self.run.data_docs = gate.checks, str(gate.data_docs) if gate.data_docs else None
+        checks += _clock_checks(environment, clock_only)
+        self.checks, self.snapshots = checks, _measure(environment, checks)
+        self.summary.seconds["gate"] = round(time.monotonic() - started, 2)
+        _print_checks(checks)
+        blocking = [c for c in checks if not c.success and c.severity == "block"]
+        if blocking:
+            self.run.message = "blocking checks failed: " + ", ".join(c.label for c in blocking)
+        return not blocking
+
+    def _record(self) -> None:
+        """Append the run to `dq`, whatever happened, and tell the summary."""
+        from commerce_stack.quality.history import record, record_quarantine
+
+        run, checks, summary = self.run, self.checks, self.summary
+        run.finished_at = _utcnow()
+        run.data_docs = run.data_docs or _last_data_docs()
+        with duckdb.connect(str(warehouse_path())) as con:
+            record(con, run, checks, self.snapshots)
+            built = self.environment_built
+            quarantined = record_quarantine(con, self.environment, run.finished_at) if built else 0
+        if quarantined:
+            print(f"quarantined {quarantined} new record(s) that could not be typed: see dq.quarantine")
+        summary.checks_total = len(checks)
+        summary.checks_passed = sum(c.success for c in checks)
+        summary.failing_checks = [
+            f"{c.label} [{c.owner}]" for c in checks if not c.success and c.severity == "block"
+        ]
+        summary.warnings = [
+            f"{c.label} [{c.owner}]" for c in checks if not c.success and c.severity == "warn"
+        ]
+        summary.data_docs = run.data_docs
+
+
+def release(summary: RunSummary, environment: str = CANDIDATE_ENVIRONMENT) -> str:
+    """Plan, gate and promote what raw holds; returns the run's status (promoted | unchanged |
+    blocked) or raises PipelineError (the run is recorded as failed)."""
+    return _Release(summary, environment)()

@@ -26,8 +26,8 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ import duckdb
 
 from commerce_stack.environments import schema_in
 from commerce_stack.paths import EXPECTATIONS_DIR, runs_dir, warehouse_path
-from commerce_stack.quality.samples import failing_rows_sql
 from commerce_stack.warehouse import scalar
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -202,7 +201,7 @@ def runtime_checks(suite: dict[str, Any], now: datetime, previous: dict[str, int
     return checks
 
 
-def _prepare_working_context(environment: str, now: datetime, suites: Collection[str] | None) -> Path:
+def prepare_working_context(environment: str, now: datetime, suites: Collection[str] | None) -> Path:
     """The working GX context: the selected suites (all when `suites` is None), resolved for
     `environment`, with this run's freshness and volume checks added."""
     work = runs_dir() / "gx"
@@ -229,123 +228,53 @@ def _prepare_working_context(environment: str, now: datetime, suites: Collection
     return work
 
 
-def run_gate(environment: str, suites: Collection[str] | None = None) -> GateResult:
-    """Run the suites (every suite when `suites` is None) against `environment`; the caller
-    decides what a failure stops.
+class Checkpoint:
+    """The Great Expectations checkpoint, in a child process started ahead of time.
 
     GX runs in a child process: its SQLAlchemy engines keep read-only DuckDB connections that
-    would stop this process from opening the warehouse read-write for the promotion.
+    would stop this process from opening the warehouse read-write for the promotion. Importing GX
+    takes seconds, so the pipeline starts the child while SQLMesh plans (the child only imports
+    until it is told what to validate; it opens the warehouse after the plan has closed it).
     """
-    completed = subprocess.run(
-        [sys.executable, "-m", "commerce_stack.quality.gate", environment, *sorted(suites or ())]
-        + ([] if suites is None else ["--only"]),
-        capture_output=True,  # GX draws progress bars on stderr: shown only if something failed
-        text=True,
-        check=False,
-    )
-    payload = next(
-        (line.split("=", 1)[1] for line in completed.stdout.splitlines() if line.startswith("GATE_RESULT=")),
-        None,
-    )
-    if completed.returncode != 0 or payload is None:
-        print(completed.stderr[-5000:], file=sys.stderr)
-        raise RuntimeError(f"the Great Expectations checkpoint could not run (exit {completed.returncode})")
-    data = json.loads(payload)
-    return GateResult(
-        environment=data["environment"],
-        checks=[CheckResult(**check) for check in data["checks"]],
-        data_docs=Path(data["data_docs"]) if data["data_docs"] else None,
-    )
 
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "commerce_stack.quality.checkpoint"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,  # GX draws progress bars on stderr: shown only if something failed
+            text=True,
+        )
 
-def _check(suite_name: str, table: str, outcome: Any) -> CheckResult:
-    config = outcome.expectation_config
-    result = outcome.result or {}
-    severity = str(getattr(config, "severity", "critical")).split(".")[-1].lower()
-    meta = config.meta or {}
-    kwargs = {k: v for k, v in config.kwargs.items() if k != "batch_id"}
-    return CheckResult(
-        check_id=f"{suite_name}:{config.id}",
-        suite=suite_name,
-        table=table,
-        expectation=config.type,
-        column=kwargs.get("column")
-        or (", ".join(kwargs["column_list"]) if "column_list" in kwargs else None),
-        severity="block" if severity in BLOCKING_SEVERITIES else "warn",
-        owner=str(meta.get("owner", "unowned")),
-        success=bool(outcome.success),
-        description=meta.get("description") or config.notes,
-        observed_value=result.get("observed_value"),
-        # SQL checks report only the offending row count, as their observed value
-        unexpected_count=result.get(
-            "unexpected_count",
-            result.get("observed_value") if config.type == "unexpected_rows_expectation" else None,
-        ),
-        unexpected_percent=result.get("unexpected_percent"),
-        reproduce_sql=None if outcome.success else failing_rows_sql(config.type, kwargs, table),
-        short_name=meta.get("check"),
-    )
+    def __enter__(self) -> Checkpoint:
+        return self
 
+    def __exit__(self, *_: object) -> None:
+        if self.process.poll() is None:  # never told to run: let it go
+            self.process.communicate("")
 
-def _run_checkpoint(environment: str, suites: Collection[str] | None = None) -> GateResult:
-    import great_expectations as gx
-    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
-
-    from commerce_stack.quality import gx_duckdb
-
-    gx_duckdb.install()
-    now = datetime.now(UTC).replace(tzinfo=None)
-    work = _prepare_working_context(environment, now, suites)
-    context = gx.get_context(mode="file", context_root_dir=str(work))
-    datasource = context.data_sources.add_or_update_sql(
-        name="warehouse",
-        connection_string=gx_duckdb.connection_string(str(warehouse_path())),
-        kwargs=gx_duckdb.engine_kwargs(),  # type: ignore[call-arg]  # a field of GX's SQL datasource
-    )
-    definitions = []
-    tables: dict[str, str] = {}
-    for suite in sorted(context.suites.all(), key=lambda s: s.name):
-        schema, _, table = suite.name.partition(".")
-        env_schema = schema_in(environment, schema)
-        asset_name = f"{env_schema}.{table}"
-        tables[suite.name] = asset_name
-        if asset_name in {a.name for a in datasource.assets}:
-            datasource.delete_asset(asset_name)
-        asset = datasource.add_table_asset(name=asset_name, table_name=table, schema_name=env_schema)
-        batch = asset.add_batch_definition_whole_table("whole_table")
-        definitions.append(
-            context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=f"{suite.name}__{environment}", data=batch, suite=suite)
+    def run(self, environment: str, suites: Collection[str] | None = None) -> GateResult:
+        """Validate `environment` with the suites (every suite when None); the caller decides
+        what a failure stops."""
+        order = json.dumps({"environment": environment, "suites": None if suites is None else sorted(suites)})
+        stdout, stderr = self.process.communicate(order + "\n")
+        payload = next(
+            (line.split("=", 1)[1] for line in stdout.splitlines() if line.startswith("GATE_RESULT=")), None
+        )
+        if self.process.returncode != 0 or payload is None:
+            print(stderr[-5000:], file=sys.stderr)
+            raise RuntimeError(
+                f"the Great Expectations checkpoint could not run (exit {self.process.returncode})"
             )
+        data = json.loads(payload)
+        return GateResult(
+            environment=data["environment"],
+            checks=[CheckResult(**check) for check in data["checks"]],
+            data_docs=Path(data["data_docs"]) if data["data_docs"] else None,
         )
-    checkpoint = context.checkpoints.add_or_update(
-        gx.Checkpoint(
-            name=f"promotion_gate__{environment}",
-            validation_definitions=definitions,
-            result_format={"result_format": "SUMMARY"},
-        )
-    )
-    run = checkpoint.run()
-    gate = GateResult(environment=environment)
-    for validation in run.run_results.values():
-        suite_name = validation.suite_name
-        for outcome in validation.results:
-            gate.checks.append(_check(suite_name, tables[suite_name], outcome))
-    # Data Docs for this run's results in one build: GX's UpdateDataDocsAction rebuilds the site's
-    # index once per validation (15 times a run), which cost more than the validations themselves.
-    identifiers: list[Any] = list(run.run_results)
-    identifiers += [ExpectationSuiteIdentifier(name=v.suite_name) for v in run.run_results.values()]
-    context.build_data_docs(resource_identifiers=identifiers)
-    docs = context.get_docs_sites_urls()
-    if docs and docs[0]["site_url"]:
-        gate.data_docs = Path(docs[0]["site_url"].removeprefix("file://"))
-    return gate
 
 
-if __name__ == "__main__":
-    # python -m commerce_stack.quality.gate ENVIRONMENT [SUITE ... --only]
-    arguments = sys.argv[1:]
-    only = arguments[-1] == "--only"
-    result = _run_checkpoint(arguments[0], arguments[1:-1] if only else None)
-    payload = {**asdict(result), "data_docs": str(result.data_docs) if result.data_docs else None}
-    print("GATE_RESULT=" + json.dumps(payload, default=str), flush=True)
+def run_gate(environment: str, suites: Collection[str] | None = None) -> GateResult:
+    """Run the suites (every suite when None) against `environment` in a new checkpoint process."""
+    with Checkpoint() as checkpoint:
+        return checkpoint.run(environment, suites)

@@ -22,8 +22,9 @@ def pin_loads(loads: list[SourceLoad]) -> None:
 
 
 @contextmanager
-def sqlmesh_context() -> Iterator[object]:
-    """A Context that is always closed: DuckDB allows one writer, and GX opens the file next."""
+def sqlmesh_context() -> Iterator[Any]:
+    """The project, loaded once for a run's plans; its connections are closed after each plan
+    (DuckDB allows one writer, and GX opens the file next) and reopen when it plans again."""
     from sqlmesh import Context
 
     ctx = Context(paths=str(project_dir()), gateway=GATEWAY)
@@ -109,36 +110,38 @@ def _names(snapshot_ids: object) -> list[str]:
     return sorted(s.name for s in snapshot_ids)  # type: ignore[attr-defined]
 
 
-def plan(environment: str) -> PlanOutcome:
+def plan(environment: str, ctx: Any = None) -> PlanOutcome:
     """Build (or update) an environment: unit tests, backfill, blocking audits, virtual update.
 
     A failing unit test or blocking audit raises here, before any view of `environment` moves.
     Dev environments get views for unmodified models too, so the gate reads one schema suffix.
+    `ctx`: a loaded project to plan with (see `loaded_project`), else the project is loaded.
     """
-    with sqlmesh_context() as ctx:
-        if environment != "prod":
-            # Start from prod every time, so the plan (and the gate) covers every difference
-            # from prod, not only what changed since this environment's last plan.
-            ctx.invalidate_environment(environment, sync=True)  # type: ignore[attr-defined]
-        builder = ctx.plan_builder(  # type: ignore[attr-defined]
-            environment, include_unmodified=environment != "prod"
-        )
-        built = builder.build()
-        # Read what must be computed before applying: afterwards those intervals are filled.
-        backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
-        with _capturing_failed_models() as failed:
-            try:
-                ctx.apply(built)  # type: ignore[attr-defined]
-            except Exception as error:
-                audits = _audit_failures(failed)
-                if audits:
-                    raise AuditsFailed(environment, audits) from error
-                raise
-        indirect = {s for ids in built.indirectly_modified.values() for s in ids}
-        return PlanOutcome(
-            environment=environment,
-            directly_modified=_names(built.directly_modified),
-            indirectly_modified=_names(indirect),
-            added=_names(built.context_diff.added),
-            backfilled=backfill,
-        )
+    if ctx is None:
+        with sqlmesh_context() as loaded:
+            return plan(environment, loaded)
+    if environment != "prod":
+        # Start from prod every time, so the plan (and the gate) covers every difference
+        # from prod, not only what changed since this environment's last plan.
+        ctx.invalidate_environment(environment, sync=True)
+    built = ctx.plan_builder(environment, include_unmodified=environment != "prod").build()
+    # Read what must be computed before applying: afterwards those intervals are filled.
+    backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
+    with _capturing_failed_models() as failed:
+        try:
+            ctx.apply(built)
+        except Exception as error:
+            audits = _audit_failures(failed)
+            if audits:
+                raise AuditsFailed(environment, audits) from error
+            raise
+        finally:
+            ctx.close()  # the warehouse file is free for the gate's process between plans
+    indirect = {s for ids in built.indirectly_modified.values() for s in ids}
+    return PlanOutcome(
+        environment=environment,
+        directly_modified=_names(built.directly_modified),
+        indirectly_modified=_names(indirect),
+        added=_names(built.context_diff.added),
+        backfilled=backfill,
+    )
