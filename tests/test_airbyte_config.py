@@ -9,8 +9,10 @@ from commerce_stack.airbyte_config import (
     connection_names,
     interpolate,
     load_connection,
+    load_destination,
     type_by_spec,
 )
+from commerce_stack.paths import ROOT
 
 
 def test_given_the_repository_when_loading_fakestore_then_streams_modes_and_keys_are_declared(monkeypatch):
@@ -121,3 +123,36 @@ def test_given_environment_strings_when_typed_by_the_spec_then_numbers_are_numbe
 def test_given_a_non_number_for_an_integer_setting_when_typed_then_the_error_names_the_key():
     with pytest.raises(AirbyteConfigError, match=r"sources/shop.yaml: requests_per_minute must be integer"):
         type_by_spec({"requests_per_minute": "sixty"}, SPEC, "sources/shop.yaml")
+
+
+def test_given_the_repository_when_loading_a_connection_then_its_destination_and_images_are_declared(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setenv("COMMERCE_WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    connection = load_connection("tinyerp")
+    assert connection.destination.name == "warehouse"
+    assert connection.destination.local_type == "duckdb"
+    assert connection.destination.local_path == tmp_path / "warehouse.duckdb"
+    assert connection.destination.production_type == "bigquery"
+    assert connection.destination.production_image == "airbyte/destination-bigquery"
+    assert connection.source.docker_image == "airbyte/source-tinyerp-custom:0.1.0"
+    monkeypatch.delenv("COMMERCE_WAREHOUSE_PATH")
+    assert load_destination("warehouse").local_path == ROOT / "data" / "warehouse.duckdb"
+
+
+def test_given_a_connection_to_an_undeclared_destination_when_loading_then_the_error_names_the_file(tmp_path):
+    _write(tmp_path, "sources/shop.yaml", "name: shop\nconnector: {name: source-shop, local_path: x}\n")
+    _write(
+        tmp_path,
+        "connections/shop.yaml",
+        "name: shop\nsource: shop\ndestination: lake\nnamespace: raw_shop\n"
+        "streams: [{name: orders, sync_mode: full_refresh, destination_sync_mode: append}]\n",
+    )
+    with pytest.raises(AirbyteConfigError, match="destinations/lake.yaml does not exist"):
+        load_connection("shop", tmp_path)
+
+
+def test_given_a_declaration_that_is_not_yaml_when_loading_then_one_clear_line_names_it(tmp_path):
+    _write(tmp_path, "connections/shop.yaml", "name: shop\nstreams: [unclosed\n")
+    with pytest.raises(AirbyteConfigError, match=r"connections/shop.yaml is not valid YAML"):
+        load_connection("shop", tmp_path)

@@ -34,7 +34,6 @@ from commerce_stack.airbyte_config import (  # noqa: E402
     load_connection,
     type_by_spec,
 )
-from commerce_stack.paths import warehouse_path  # noqa: E402
 from commerce_stack.warehouse import row_counts  # noqa: E402
 
 WRITE_STRATEGIES = {"append": "append", "append_dedup": "merge", "overwrite": "replace"}
@@ -206,15 +205,18 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--connection", action="append", help="connection name (default: all active)")
-    parser.add_argument("--warehouse", type=Path, default=None, help="DuckDB file (default: the project's)")
+    parser.add_argument(
+        "--warehouse", type=Path, default=None, help="DuckDB file (default: the connection's destination)"
+    )
     args = parser.parse_args(argv)
 
-    db_path = (args.warehouse or warehouse_path()).resolve()
-    cache_dir = _private_folders(db_path.parent)
     results = []
     try:
         for name in args.connection or connection_names():
-            results.append(run_connection(load_connection(name), db_path, cache_dir))
+            connection = load_connection(name)
+            # the destination's local warehouse (airbyte_config/destinations/), unless told otherwise
+            db_path = (args.warehouse or connection.destination.local_path).resolve()
+            results.append(run_connection(connection, db_path, _private_folders(db_path.parent)))
     except Exception as error:  # one clear line for people, the chain for the log
         print(f"SYNC FAILED: {error}", file=sys.stderr)
         return 1

@@ -88,6 +88,7 @@ class SourceConfig:
     connector_name: str
     local_path: Path
     declared_configuration: dict[str, Any]  # as written, with its ${VAR} references
+    docker_image: str | None = None  # what an Airbyte instance runs (the local runner uses local_path)
 
     @property
     def configuration(self) -> dict[str, Any]:
@@ -102,20 +103,46 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class DestinationConfig:
+    """Where a connection lands: the local warehouse file, and the production destination."""
+
+    name: str
+    local_type: str
+    declared_local_path: str  # as written, e.g. ${COMMERCE_WAREHOUSE_PATH:-data/warehouse.duckdb}
+    production_type: str | None
+    production_image: str | None
+
+    @property
+    def local_path(self) -> Path:
+        """The local warehouse file, relative paths from the repository root."""
+        path = Path(interpolate(self.declared_local_path, f"destinations/{self.name}.yaml: local.path"))
+        return path if path.is_absolute() else ROOT / path
+
+
+@dataclass(frozen=True)
 class ConnectionConfig:
     name: str
     source: SourceConfig
+    destination: DestinationConfig
     namespace: str
     streams: list[StreamConfig]
     schedule: dict[str, Any]
 
 
+def _shown(path: Path) -> str:
+    """A declaration's path as a person reads it: from the repository root when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise AirbyteConfigError(f"{path.relative_to(ROOT)} does not exist")
-    data = yaml.safe_load(path.read_text())
+        raise AirbyteConfigError(f"{_shown(path)} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        raise AirbyteConfigError(f"{_shown(path)} is not valid YAML: {error}") from None
     if not isinstance(data, dict):
-        raise AirbyteConfigError(f"{path.relative_to(ROOT)} must be a mapping")
+        raise AirbyteConfigError(f"{_shown(path)} must be a mapping")
     return data
 
 
@@ -135,6 +162,27 @@ def load_source(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> SourceConfi
         connector_name=_require(connector, "name", f"{where}: connector"),
         local_path=ROOT / _require(connector, "local_path", f"{where}: connector"),
         declared_configuration=data.get("configuration", {}),
+        docker_image=connector.get("docker_image"),
+    )
+
+
+LOCAL_DESTINATION_TYPES = {"duckdb"}
+
+
+def load_destination(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> DestinationConfig:
+    where = f"destinations/{name}.yaml"
+    data = _load_yaml(config_dir / "destinations" / f"{name}.yaml")
+    local = _require(data, "local", where)
+    local_type = _require(local, "type", f"{where}: local")
+    if local_type not in LOCAL_DESTINATION_TYPES:
+        raise AirbyteConfigError(f"{where}: local.type must be one of {sorted(LOCAL_DESTINATION_TYPES)}")
+    production = data.get("production") or {}
+    return DestinationConfig(
+        name=_require(data, "name", where),
+        local_type=local_type,
+        declared_local_path=_require(local, "path", f"{where}: local"),
+        production_type=production.get("type"),
+        production_image=(production.get("connector") or {}).get("docker_image"),
     )
 
 
@@ -168,6 +216,7 @@ def load_connection(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> Connect
     return ConnectionConfig(
         name=_require(data, "name", where),
         source=load_source(_require(data, "source", where), config_dir),
+        destination=load_destination(_require(data, "destination", where), config_dir),
         namespace=_require(data, "namespace", where),
         streams=streams,
         schedule=data.get("schedule", {}),

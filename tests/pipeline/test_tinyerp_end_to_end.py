@@ -20,7 +20,7 @@ import duckdb
 import pytest
 from support.pipeline_runs import Pipeline, Run, tiny_env, tinyerp_mart_rows
 
-from commerce_simulators.tinyerp import TinyErpSimulator
+from commerce_simulators.tinyerp import TinyErpSimulator, build_dataset
 from commerce_stack.paths import ROOT
 
 SIMULATED_ORDERS = 300  # the simulator's default data set
@@ -49,8 +49,10 @@ def test_first_run_brings_every_tinyerp_order_into_the_marts_in_brl(history):
         "WHERE o.source = 'tinyerp' AND (l.s IS NULL OR l.s <> o.items_amount)"
     )
     assert mismatched == []
-    for table in ("products", "customers"):
-        assert pipeline.rows_of_source(table, "tinyerp") > 0
+    # every product and every contact of the simulator's account (contacts are its customers)
+    account = build_dataset(seed=42)
+    assert pipeline.rows_of_source("products", "tinyerp") == len(account.products) == 80
+    assert pipeline.rows_of_source("customers", "tinyerp") == len(account.contacts) == 150
 
 
 def test_raw_dates_keep_their_brasilia_offset_as_instants(history):

@@ -5,12 +5,13 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from commerce_stack.airbyte_config import ConnectionConfig, SourceConfig, StreamConfig
+from commerce_stack.airbyte_config import ConnectionConfig, SourceConfig, StreamConfig, load_destination
 from commerce_stack.transform.loads import NOTHING_LOADED, source_load
 
 CONNECTION = ConnectionConfig(
     name="shop",
     source=SourceConfig("shop", "source-shop", None, {}),  # type: ignore[arg-type]
+    destination=load_destination("warehouse"),
     namespace="raw_shop",
     streams=[StreamConfig("orders", "incremental", "append", ["id"], "updated")],
     schedule={},
