@@ -49,9 +49,20 @@ def _windows(start: date, end: date, days: int) -> list[tuple[str, str]]:
 def _start_server(seed: int) -> tuple[subprocess.Popen[str], str, float]:
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "commerce_simulators.fakestore", "--profile", "large",
-         "--seed", str(seed), "--port", "0"],
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            sys.executable,
+            "-m",
+            "commerce_simulators.fakestore",
+            "--profile",
+            "large",
+            "--seed",
+            str(seed),
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
@@ -75,8 +86,10 @@ def main() -> None:
     t1 = time.perf_counter()
     Store(dataset)
     t2 = time.perf_counter()
-    print(f"generation (large: {len(dataset.products)} products, {len(dataset.users)} users, "
-          f"{len(dataset.carts)} carts): {t1 - t0:.2f}s + indexing/serialising {t2 - t1:.2f}s")
+    print(
+        f"generation (large: {len(dataset.products)} products, {len(dataset.users)} users, "
+        f"{len(dataset.carts)} carts): {t1 - t0:.2f}s + indexing/serialising {t2 - t1:.2f}s"
+    )
     del dataset
 
     proc, url, ready = _start_server(args.seed)
@@ -94,17 +107,21 @@ def main() -> None:
                 records += len(json.loads(body)) if parse else body.count(b'"__v"')
             elapsed = time.perf_counter() - t
             label = "with json.loads" if parse else "transfer only  "
-            print(f"GET /carts in {len(windows)} 30-day windows, {label}: {records} carts, "
-                  f"{size / 1e6:.1f} MB in {elapsed:.2f}s -> {records / elapsed:,.0f} records/s, "
-                  f"{size / 1e6 / elapsed:.1f} MB/s")
+            print(
+                f"GET /carts in {len(windows)} 30-day windows, {label}: {records} carts, "
+                f"{size / 1e6:.1f} MB in {elapsed:.2f}s -> {records / elapsed:,.0f} records/s, "
+                f"{size / 1e6 / elapsed:.1f} MB/s"
+            )
 
         for path in ("/carts", "/users"):
             t = time.perf_counter()
             body = _get(conn, path)
             elapsed = time.perf_counter() - t
             count = body.count(b'"__v"')
-            print(f"GET {path} (everything, one request): {count} records, "
-                  f"{len(body) / 1e6:.1f} MB in {elapsed:.3f}s -> {len(body) / 1e6 / elapsed:.1f} MB/s")
+            print(
+                f"GET {path} (everything, one request): {count} records, "
+                f"{len(body) / 1e6:.1f} MB in {elapsed:.3f}s -> {len(body) / 1e6 / elapsed:.1f} MB/s"
+            )
 
         t = time.perf_counter()
         for _ in range(args.requests):
