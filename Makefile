@@ -71,6 +71,7 @@ test-project:
 	.venv/bin/$(PYTEST)
 
 lint:
+	@for p in . pyairbyte $(CONNECTORS); do $(UV) lock --check --quiet --project $$p || { echo "$$p/uv.lock is stale: run $(UV) lock --project $$p"; exit 1; }; done
 	.venv/bin/ruff check $(PYTHON_CODE)
 	.venv/bin/ruff format --check $(PYTHON_CODE)
 	.venv/bin/mypy
