@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from support.pipeline_runs import Pipeline, Run, tiny_env, tinyerp_mart_rows
+from support.pipeline_runs import Baseline, Pipeline, Run, tiny_env, tinyerp_mart_rows
 
 from commerce_simulators.tinyerp import TinyErpSimulator, build_dataset
 from commerce_stack.paths import ROOT
@@ -31,11 +31,11 @@ def _detail_calls(requests: list[dict], endpoint: str = "pedido.obter") -> list[
     return [r["params"]["id"] for r in requests if r["endpoint"] == endpoint]
 
 
-def test_first_run_brings_every_tinyerp_order_into_the_marts_in_brl(history):
+def test_first_run_brings_every_tinyerp_order_into_the_marts_in_brl(history, baseline: Baseline):
     first: Run = history["first"]
     assert first.returncode == 0, first.output
     assert first.summary["records_per_stream"]["raw_tinyerp.orders"] == SIMULATED_ORDERS
-    pipeline: Pipeline = history["pipeline"]
+    pipeline: Pipeline = baseline.pipeline  # the first run's warehouse, as it left it
     orders = history["tinyerp_first"]["orders"]
     assert len(orders) == SIMULATED_ORDERS
     assert pipeline.query(
