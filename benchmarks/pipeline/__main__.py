@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .reads import duckdb_load, read_fakestore, read_tinyerp, write_ndjson
-from .report import RESULTS, append, render
+from .report import RESULTS, append, commit, render
 from .runs import cold_run, pipeline_run
 from .scales import DEFAULT_LARGE_ORDERS, FAST_REQUESTS_PER_MINUTE, Scale, ScaleResult, scales
 from .table import TINYERP_RUN_RPM
@@ -107,11 +107,11 @@ def main() -> int:
     if unknown := [name for name in wanted if name not in known]:
         parser.error(f"unknown scale(s) {unknown}; known: {sorted(known)}")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="commerce-bench-", dir="/tmp"))
-    started = datetime.now(UTC)
+    started, start_commit = datetime.now(UTC), commit()
     print(f"benchmark work folder: {workdir}", file=sys.stderr)
     results = [measure_scale(known[n], workdir / n, cold=not args.no_cold) for n in wanted]
 
-    text = render(results, workdir, started)
+    text = render(results, workdir, started, start_commit)
     print(text)
     if not args.no_append:
         append(text)

@@ -110,9 +110,16 @@ def _scale_notes(r: ScaleResult) -> list[str]:
     return notes
 
 
-def render(results: list[ScaleResult], workdir: Path, started: datetime) -> str:
+def render(results: list[ScaleResult], workdir: Path, started: datetime, start_commit: str) -> str:
+    """`start_commit`: commit() when the benchmark started (others may commit while it runs)."""
+    end_commit = commit()
+    at = (
+        start_commit
+        if end_commit == start_commit
+        else f"{start_commit} at the start, {end_commit} at the end"
+    )
     lines = [
-        f"## {started:%Y-%m-%d %H:%M} UTC — commit {commit()}",
+        f"## {started:%Y-%m-%d %H:%M} UTC — commit {at}",
         "",
         f"Machine: {machine()}. Scales: {', '.join(r.scale.name for r in results)}; "
         f"work folder {workdir}; took {(datetime.now(UTC) - started).total_seconds() / 60:.1f} min.",
