@@ -26,7 +26,8 @@ help:
 	@echo "make test   - every test (connectors, SQLMesh unit tests, simulators, end to end)"
 	@echo "make setup  - only create the environments (uv, root, pyairbyte, each connector)"
 	@echo "make plan   - sqlmesh plan dev with the loads pinned (ENV=dev)"
-	@echo "make lint   - ruff (check + format), mypy on src/, sqlfluff, sqlmesh format --check + lint"
+	@echo "make lint   - lock files current, ruff (check + format), mypy on src/, sqlfluff, sqlmesh format + lint"
+	@echo "make bench  - timings beside their floors at two scales, appended to benchmarks/RESULTS.md"
 
 # uv itself, pinned, in a private venv: nothing is installed by hand or globally.
 $(UV):

@@ -18,12 +18,13 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO
 
 from .core.ready import ReadyLineError, parse_ready
 
 STOP_SECONDS = 10
+_EXPLAIN_SECONDS = 2  # for a simulator that printed the wrong line to write its error and exit
 _STDERR_TAIL_LINES = 40
 
 
@@ -105,6 +106,9 @@ def launch(
     try:
         url = _ready_url(name, process.stdout, timeout)
         if not isinstance(url, str):
+            if url is not None:  # it printed something else or exited: let it finish saying why
+                with suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=_EXPLAIN_SECONDS)
             _stop(process)
             reason = f"no ready line within {timeout:g}s" if url is None else str(url)
             raise SimulatorStartError(
