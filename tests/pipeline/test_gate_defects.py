@@ -11,20 +11,18 @@ reproduce SQL, and exactly one digest reaches a real SMTP server on 127.0.0.1.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from support.pipeline_runs import Baseline, copy_project, copy_workdir
+from support.pipeline_runs import Baseline, commerce_stack, copy_project, copy_workdir
 from support.smtp import smtp_server
 
 from commerce_simulators.fakestore import FakeStoreSimulator
-from commerce_stack.paths import ROOT
+from commerce_stack.quality.gate import suite_files
 from commerce_stack.warehouse import fingerprints
 
 
@@ -88,20 +86,6 @@ DEFECTS = [
         "great_expectations", "marts.orders", "fell below",
     ),
 ]  # fmt: skip
-
-
-def _commerce_stack(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "commerce_stack.cli", *args],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=900,
-    )
-    print(completed.stdout[-3000:])
-    return completed
 
 
 @pytest.fixture
@@ -178,7 +162,7 @@ def test_a_model_defect_is_blocked_reported_and_mailed(defect, baseline, workdir
         "COMMERCE_PROJECT_DIR": str(project),
         **inbox[1],
     }
-    completed = _commerce_stack("gate", env=env)
+    completed = commerce_stack("gate", env=env)
     _assert_blocked_and_reported(
         workdir, baseline, completed, inbox, source=defect.source, table=defect.table, clue=defect.clue
     )
@@ -191,7 +175,7 @@ def _sync_run(workdir: Path, sim: FakeStoreSimulator, inbox) -> subprocess.Compl
         **inbox[1],
     }
     # FakeStore from `sim`; TinyERP's load stays the baseline's (its sync is not what is tested)
-    return _commerce_stack("run", "--connection", "fakestore", env=env)
+    return commerce_stack("run", "--connection", "fakestore", env=env)
 
 
 def test_a_bad_record_from_the_source_is_blocked_and_prod_keeps_the_last_good_data(baseline, workdir, inbox):
@@ -207,6 +191,17 @@ def test_a_bad_record_from_the_source_is_blocked_and_prod_keeps_the_last_good_da
         source="great_expectations", table="marts.order_lines", clue="quantity of zero or less",
     )  # fmt: skip
     assert "raw_fakestore.carts" in completed.stdout  # it was synced, then refused
+    # only FakeStore changed: its staging suites and the marts' went through Great Expectations,
+    # TinyERP's staging tables (prod's own, already validated) had their freshness checked
+    summary = json.loads(max((workdir / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime).read_text())
+    suites = suite_files()
+    assert summary["validated_suites"] == sorted(
+        name for name in suites if name.startswith(("marts.", "staging.stg_fakestore__"))
+    )
+    fresh_only = [
+        c for c in _report(workdir)["tables"] if c["table_name"].startswith("staging.stg_tinyerp__")
+    ]
+    assert fresh_only and all(t["validated_in_run"] == baseline.run.summary["run_id"] for t in fresh_only)
 
 
 def test_a_warning_only_failure_promotes_and_is_reported(baseline, workdir, inbox):

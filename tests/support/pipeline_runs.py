@@ -31,6 +31,21 @@ from commerce_stack.pipeline.local_apis import (
 from commerce_stack.warehouse import fingerprints, row_counts
 
 
+def commerce_stack(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`commerce-stack ARGS` as a user runs it, with `env` added; its output is printed (its end)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "commerce_stack.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+    )
+    print(completed.stdout[-4000:])
+    return completed
+
+
 @dataclass
 class Run:
     returncode: int
@@ -65,16 +80,7 @@ class Pipeline:
             env = {"FAKESTORE_BASE_URL": sim.url, **env}
         if tiny is not None:
             env = {**tiny_env(tiny), **env}
-        completed = subprocess.run(
-            [sys.executable, "-m", "commerce_stack.cli", "run", *args],
-            cwd=ROOT,
-            env={**self.env, **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=900,
-        )
-        print(completed.stdout[-4000:])
+        completed = commerce_stack("run", *args, env={**self.env, **env})
         summaries = sorted((self.workdir / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
         return Run(
             returncode=completed.returncode,

@@ -5,7 +5,8 @@ check of its suite when it was promoted, and it has not changed since; only the 
 fail now: its data grows older than the freshness SLA. Those freshness checks run here, as the
 very query the gate gives Great Expectations (`runtime_checks` in gate.py), straight on DuckDB,
 without paying for a checkpoint (a GX process, its context and Data Docs). Their results keep the
-checkpoint's check ids, so history and the report see one check across runs.
+checkpoint's check ids, so history and the report see one check across runs, and say where they
+ran (`check_source` = freshness).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def freshness_checks(
                     reproduce_sql=sql if failed else None,
                     failing_samples=fetch_samples(con, sql) if failed else [],
                     short_name="fresh",
+                    check_source="freshness",  # run here, not by the checkpoint: see the docstring
                 )
             )
     return results
