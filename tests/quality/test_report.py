@@ -20,6 +20,7 @@ import duckdb
 import pytest
 from support.dq_history import (
     CHECKS,
+    CLEAN,
     CUSTOMERS_EMAIL,
     CUSTOMERS_PHONE,
     D1,
@@ -504,3 +505,34 @@ def test_report_renders_in_headless_chromium(built, tmp_path):
         assert text in visible, f"{text!r} is not visible in the rendered report"
     plain = _run_chromium(index, tmp_path / "profile", "--dump-dom")
     assert plain.returncode == 0 and "<script" not in plain.stdout  # no sample became markup
+
+
+def test_a_nothing_new_run_shows_each_table_with_the_validation_that_promoted_it(tmp_path):
+    """A run with nothing new checks freshness only; the tables keep the checks that promoted them."""
+    warehouse = write_clean_history(tmp_path / "warehouse.duckdb")
+    later = datetime(2026, 11, 24, 0, 15)
+    fresh = "marts.orders:fresh-orders-loaded-at"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "INSERT INTO dq.gate_runs VALUES ('20261124T001500Z', ?, ?, ?, 'unchanged', FALSE, 1, 0, 0, "
+            '\'{"fakestore": "2026-11-23 00:15:00"}\', NULL, NULL)',
+            [ENV, later, later + timedelta(seconds=1)],
+        )
+        con.execute(
+            "INSERT INTO dq.check_results VALUES ('20261124T001500Z', ?, ?, ?, 'fresh(marts.orders)', "
+            "'freshness', 'marts.orders', NULL, 'analytics_engineering', 'block', TRUE, '0', 0, NULL, "
+            "NULL, NULL, 'The newest loaded_at is older than the 36-hour freshness SLA.')",
+            [later, ENV, fresh],
+        )
+    index = build_report(warehouse, tmp_path / "out")
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["latest_run"]["status"] == "unchanged"
+    tables = {t["table_name"]: t for t in report["tables"]}
+    promoting = {t: sum(1 for c in CHECKS.values() if c[1] == t) for t in tables}
+    for name, table in tables.items():
+        assert (table["status"], table["validated_in_run"]) == ("ok", CLEAN), name
+        # the promoted run's checks, plus this run's freshness check of orders
+        assert table["checks"] == promoting[name] + (name == "marts.orders"), name
+    page = index.read_text()
+    assert "Nothing new since the last promotion: prod still serves it." in page
+    assert f"validated in run {CLEAN}" in page

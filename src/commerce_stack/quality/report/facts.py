@@ -189,7 +189,7 @@ def _report(dq: DQHistory, warehouse: Path, history_runs: int, environment: str 
     previous = runs[1] if len(runs) > 1 else None
     checks = dq.checks(run)
     snapshots = dq.snapshots([r.run_id for r in runs])
-    validated_now = {c.table_name for c in checks if c.check_source == "great_expectations"}
+    validated_now = {c.table_name for c in checks if c.check_source != "freshness"}
     # a failed run validated nothing and speaks for no table; a completed one vouches for the
     # tables it skipped by the validation that put them in prod
     unvalidated = set(_table_names(snapshots, checks)) - validated_now

@@ -236,7 +236,7 @@ class DQHistory:
             "c.unexpected_percent, CAST(c.failing_samples AS VARCHAR) AS samples, c.reproduce_sql "
             "FROM dq.check_results AS c JOIN dq.gate_runs AS r USING (run_id, environment) "
             "WHERE r.promoted AND c.environment = ? AND r.started_at < ? AND c.table_name IN "
-            "(SELECT unnest(?)) AND c.check_source = 'great_expectations' "
+            "(SELECT unnest(?)) AND c.check_source IS DISTINCT FROM 'freshness' "
             "QUALIFY r.started_at = max(r.started_at) OVER (PARTITION BY c.table_name) "
             "ORDER BY c.table_name, c.check_name, c.check_id",
             [run.environment, run.started_at, sorted(tables)],
