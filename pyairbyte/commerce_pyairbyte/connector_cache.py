@@ -4,7 +4,8 @@ keeps them.
 An Airbyte instance stores a connector's spec when the connector is registered and a source's
 catalog when its schema is discovered (or refreshed); a sync then runs `check` and `read`, not
 `spec` and `discover` again. PyAirbyte asks the connector for both on every run: two more
-processes (about a second each) per connection. Here they are cached per connector build (a
+processes (about a second each) per connection. Here they are cached (in the checkout's `.cache/`,
+for every warehouse) per connector build (a
 digest of the connector's files and lock: any change to the connector invalidates them) and, for
 the catalog, per source. Like a schema refresh in Airbyte's UI, `refresh_catalog` discovers
 again; the runner does so by itself when a declared stream is missing from the cached catalog.

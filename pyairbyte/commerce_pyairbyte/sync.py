@@ -34,8 +34,11 @@ from commerce_stack.airbyte_config import (  # noqa: E402
     load_connection,
     type_by_spec,
 )
+from commerce_stack.paths import ROOT  # noqa: E402
 from commerce_stack.warehouse import row_counts  # noqa: E402
 
+# Specs and catalogs belong to connector builds, not to a warehouse: one folder for the checkout.
+CONNECTOR_CACHE = ROOT / ".cache" / "connectors"
 WRITE_STRATEGIES = {"append": "append", "append_dedup": "merge", "overwrite": "replace"}
 
 
@@ -127,7 +130,7 @@ def run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path)
         local_executable=source_cfg.executable,
         install_if_missing=False,
     )
-    known = ConnectorCache(cache_dir / "connectors")
+    known = ConnectorCache(CONNECTOR_CACHE)
     spec = known.spec(source_cfg, source).connectionSpecification
     configuration = type_by_spec(source_cfg.configuration, spec, f"sources/{source_cfg.name}.yaml")
     try:
