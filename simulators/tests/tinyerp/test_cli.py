@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import signal
 import subprocess
 import sys
@@ -13,25 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from ..support import start_cli
+
 MODULE = "commerce_simulators.tinyerp"
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", MODULE, "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.fullmatch(r"TINYERP_SIMULATOR_URL=(http://127\.0\.0\.1:(\d+)/api2)\n", line)
-    if not match:
-        proc.kill()
-        _, err = proc.communicate(timeout=10)
-        pytest.fail(f"unexpected first stdout line {line!r}; stderr: {err}")
-    return proc, match.group(1)
+    return start_cli("tinyerp", *args)
 
 
 def _get(url: str) -> tuple[dict[str, str], dict]:
