@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from airbyte_protocol.models import AirbyteCatalog, ConnectorSpecification
 
 from commerce_stack.airbyte_config import SourceConfig
+
+T = TypeVar("T", AirbyteCatalog, ConnectorSpecification)
 
 # What a connector's behaviour is built from; its venv, tests and local secrets are not.
 _SKIPPED_PARTS = {".venv", "unit_tests", "integration_tests", "secrets", "__pycache__", ".pytest_cache"}
@@ -35,6 +37,14 @@ def connector_build(source: SourceConfig) -> str:
         if path.is_file() and not _SKIPPED_PARTS.intersection(relative.parts):
             digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def _read(path: Path, model: type[T]) -> T | None:
+    """A cached answer, or None when there is none (or it cannot be read: it is asked again)."""
+    try:
+        return model.model_validate_json(path.read_text())
+    except (OSError, ValueError):  # missing, unreadable, or not what the connector answered
+        return None
 
 
 class ConnectorCache:
@@ -51,9 +61,8 @@ class ConnectorCache:
         """The connector's spec; `connector` (a PyAirbyte source) is asked only on a miss, and
         is primed with it, so PyAirbyte validates the configuration without running `spec`."""
         path = self._file(source, "spec")
-        if path.exists():
-            spec = ConnectorSpecification.model_validate_json(path.read_text())
-        else:
+        spec = _read(path, ConnectorSpecification)
+        if spec is None:
             spec = connector._get_spec(force_refresh=True)
             self._write(path, spec.model_dump_json(exclude_unset=True))
         connector._spec = spec
@@ -62,8 +71,8 @@ class ConnectorCache:
     def catalog(self, source: SourceConfig, connector: Any, *, refresh: bool = False) -> AirbyteCatalog:
         """The source's discovered catalog; discovered on a miss or when asked to refresh."""
         path = self._file(source, "catalog", source.name)
-        if path.exists() and not refresh:
-            catalog = AirbyteCatalog.model_validate_json(path.read_text())
+        catalog = None if refresh else _read(path, AirbyteCatalog)
+        if catalog is not None:
             connector._discovered_catalog = catalog
         else:
             connector._discovered_catalog = None

@@ -6,6 +6,7 @@ import shutil
 
 import airbyte as ab
 import pytest
+from airbyte_protocol.models import ConnectorSpecification
 from commerce_pyairbyte.connector_cache import ConnectorCache, connector_build
 
 from commerce_stack.airbyte_config import load_connection
@@ -49,3 +50,12 @@ def test_given_a_changed_connector_file_when_keyed_then_its_build_differs(fakest
     moved_again = connector_build(moved)
     (copy / "unit_tests" / "other_test.py").write_text("")
     assert connector_build(moved) == moved_again
+
+
+def test_given_a_damaged_cache_file_when_asked_then_the_connector_answers_again(fakestore, tmp_path):
+    cache = ConnectorCache(tmp_path / "connectors")
+    spec = cache.spec(fakestore, _source(fakestore.executable))
+    (cached,) = (tmp_path / "connectors").glob("*-spec.json")
+    cached.write_text('{"truncated": ')
+    assert cache.spec(fakestore, _source(fakestore.executable)) == spec
+    assert ConnectorSpecification.model_validate_json(cached.read_text()) == spec  # written again
