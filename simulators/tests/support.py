@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
+import signal
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any, TypeVar
 
 import pytest
+
+from commerce_simulators.core.ready import ReadyLineError, parse_ready
 
 
 @dataclass
@@ -63,10 +67,39 @@ def start_cli(name: str, *args: str) -> tuple[subprocess.Popen[str], str]:
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
-    suffix = "/api2" if name == "tinyerp" else ""
-    match = re.fullmatch(rf"{name.upper()}_SIMULATOR_URL=(http://127\.0\.0\.1:(\d+){suffix})\n", line)
-    if not match:
+    try:
+        url = parse_ready(line, name)
+        assert line.endswith("\n") and url.startswith("http://127.0.0.1:"), line
+    except (ReadyLineError, AssertionError):
         proc.kill()
         _, err = proc.communicate(timeout=10)
         pytest.fail(f"unexpected first stdout line {line!r}; stderr: {err}")
-    return proc, match.group(1)
+    return proc, url
+
+
+@contextmanager
+def running_cli(name: str, *args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`start_cli`, then terminated on the way out if still running (the test checks how it ended)."""
+    proc, url = start_cli(name, *args)
+    try:
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.communicate(timeout=10)
+
+
+def stop_cli(proc: subprocess.Popen[str], sig: signal.Signals = signal.SIGTERM) -> str:
+    """Stop it with `sig` and check it stopped cleanly, the ready line its only stdout; its stderr."""
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+    assert out == ""  # the URL line is the only stdout output
+    assert "stopped" in err
+    return err
+
+
+def run_cli(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A run expected to end by itself (e.g. a usage error)."""
+    command = [sys.executable, "-m", f"commerce_simulators.{name}", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=30)

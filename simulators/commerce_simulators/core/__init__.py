@@ -4,30 +4,30 @@ line (`ready`), the command line (`cli`) and the in-process lifecycle (`simulato
 
 A simulator supplies only its own routes, data, quirks and extra admin routes:
 
-    class LinnworksHandler(SimulatorHandler):          # what an API request answers
+    class EchoHandler(SimulatorHandler):               # what an API request answers
         def serve_api(self, path, split, raw): ...
         do_GET = do_POST = SimulatorHandler.dispatch
 
-    class LinnworksFault(Fault):                        # what a fault matches on
-        path_prefix: str = "/"
-        FIELDS = ("path_prefix", *Fault.FIELDS)
-        def matches(self, path): return path.startswith(self.path_prefix)
+    class EchoFault(Fault):                             # what a fault matches on (or PathFault:
+        endpoint: str | None = None                     # a path prefix and a method, ready-made)
+        FIELDS = ("endpoint", *Fault.FIELDS)
+        def matches(self, endpoint): return self.endpoint in (None, endpoint)
         def dump_json(self, value): return json.dumps(value).encode()
 
-    class LinnworksAdmin(AdminApi):                     # its admin answers and extra routes
-        def json(self, value, status=200): ...
-        def error(self, message, status=400): ...
+    class EchoAdmin(AdminApi):                          # its admin answers and extra routes
+        def json(self, value, status=200): ...          # (errors: {"error": message} by default)
 
-    class LinnworksSimulator(Simulator):
-        name, handler, fault_type, admin_type = "linnworks", LinnworksHandler, LinnworksFault, LinnworksAdmin
+    class EchoSimulator(Simulator):                     # (or PathFaultSimulator: + inject_fault)
+        name, handler, fault_type, admin_type = "echo", EchoHandler, EchoFault, EchoAdmin
         def stats(self): ...
+        def summary(self): ...                          # the CLI's stderr line
 """
 
 from .admin import AdminApi, AdminRequest, Routes
-from .faults import Fault, FaultBook, FaultSpecError
+from .faults import Fault, FaultBook, FaultSpecError, PathFault
 from .http import ADMIN_PREFIX, JSON_TYPE, Response, SimulatorHandler, SimulatorHTTPServer
 from .ready import ReadyLineError, parse_ready, print_ready, ready_prefix
-from .simulator import Simulator
+from .simulator import PathFaultSimulator, Simulator
 from .stats import RequestStats
 
 __all__ = [
@@ -38,6 +38,8 @@ __all__ = [
     "Fault",
     "FaultBook",
     "FaultSpecError",
+    "PathFault",
+    "PathFaultSimulator",
     "ReadyLineError",
     "RequestStats",
     "Response",

@@ -63,12 +63,27 @@ class AdminApi:
         raise NotImplementedError
 
     def error(self, message: str, status: int = 400) -> Response:
-        raise NotImplementedError
+        return self.json({"error": message}, status)
 
     def params(self, query: dict[str, list[str]], body: Any, raw: bytes) -> Any:
         """The parameters the routes read (default: the JSON body, None when `raw` is blank);
         ValueError: a bad request."""
         return body
+
+    def query_and_object(self, query: dict[str, list[str]], body: Any, raw: bytes) -> dict[str, Any]:
+        """`params` for simulators whose admin parameters may come in the query string or a JSON object
+        body (the body wins; an array body is left to the route, e.g. several faults)."""
+        out: dict[str, Any] = {k: v[-1] for k, v in query.items()}
+        if isinstance(body, dict):
+            out.update(body)
+        elif raw.strip() and not isinstance(body, list):
+            raise ValueError("expected a JSON object")
+        return out
+
+    def clear_requests(self, req: AdminRequest) -> Response:
+        """A route for `DELETE /requests` (empty the request log), for simulators that offer it."""
+        self.sim.request_stats.clear_log()
+        return self.json({"cleared": True})
 
     # --- dispatch -------------------------------------------------------------------------------------
 

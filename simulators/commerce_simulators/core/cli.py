@@ -42,19 +42,17 @@ def parse(p: argparse.ArgumentParser, argv: list[str] | None) -> argparse.Namesp
     return p.parse_args(argv)
 
 
-def listen(args: argparse.Namespace) -> dict[str, Any]:
-    """The shared options a simulator's constructor takes: host, port, verbose."""
-    return {"host": args.host, "port": args.port, "verbose": args.verbose}
+def listen(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The keywords a simulator's constructor takes from the command line: host, port, verbose and
+    the options `names` (each option's dest is the constructor's keyword of the same name)."""
+    return {"host": args.host, "port": args.port, "verbose": args.verbose} | {
+        name: getattr(args, name) for name in names
+    }
 
 
-def serve(
-    p: argparse.ArgumentParser,
-    args: argparse.Namespace,
-    build: Callable[[], S],
-    describe: Callable[[S], str],
-) -> int:
+def serve(p: argparse.ArgumentParser, args: argparse.Namespace, build: Callable[[], S]) -> int:
     """Build the simulator (a ValueError is a usage error), listen, print the ready line, serve
-    until SIGTERM/SIGINT. `describe` is the summary line written to stderr once listening."""
+    until SIGTERM/SIGINT. Once listening, `sim.describe()` is the summary line on stderr."""
     try:
         sim = build()
     except ValueError as exc:
@@ -68,7 +66,7 @@ def serve(
     except OSError as exc:
         print(f"{name} simulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    print(f"{name} simulator: {describe(sim)}", file=sys.stderr, flush=True)
+    print(f"{name} simulator: {sim.describe()}", file=sys.stderr, flush=True)
     if args.ready_file:  # before the stdout line: whoever sees the line may look for the file at once
         write_ready_file(args.ready_file, sim.url)
     print_ready(name, sim.url)

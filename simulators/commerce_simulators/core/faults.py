@@ -98,6 +98,32 @@ class Fault:
         return {name: values[name] for name in (*self.FIELDS, "id", "served")}
 
 
+@dataclass
+class PathFault(Fault):
+    """A fault matched on a path prefix and optionally a method (None: any method):
+
+    {"path_prefix": "/carts", "status": 429, "times": 2, "headers": {"Retry-After": "1"}}
+    """
+
+    path_prefix: str = "/"
+    method: str | None = None
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("path_prefix", "method", *Fault.FIELDS)
+    IGNORE_CASE: ClassVar[bool] = False  # True for APIs whose routes are case-insensitive
+
+    def check(self) -> None:
+        if not isinstance(self.path_prefix, str) or not self.path_prefix.startswith("/"):
+            raise FaultSpecError("path_prefix must be a string starting with '/'")
+        if self.method is not None:
+            self.method = str(self.method).upper()
+
+    def matches(self, method: str, path: str) -> bool:
+        prefix = self.path_prefix
+        if self.IGNORE_CASE:
+            path, prefix = path.lower(), prefix.lower()
+        return path.startswith(prefix) and self.method in (None, method)
+
+
 class FaultBook:
     """The active faults of one simulator, and the requests held by `hold` faults."""
 

@@ -13,7 +13,7 @@ import threading
 from typing import Any, ClassVar, Self
 
 from .admin import AdminApi
-from .faults import Fault, FaultBook
+from .faults import Fault, FaultBook, PathFault
 from .http import ADMIN_PREFIX, SimulatorHandler, SimulatorHTTPServer
 from .stats import RequestStats
 
@@ -24,7 +24,8 @@ class Simulator:
     fault_type: ClassVar[type[Fault]]
     admin_type: ClassVar[type[AdminApi]]
     numbered_requests: ClassVar[bool] = False  # a `seq` in every request log entry
-    poll_interval: ClassVar[float] = 0.1  # how soon `stop` is noticed by the server loop
+    poll_interval: ClassVar[float] = 0.05  # how soon `stop` is noticed by the server loop
+    build_seconds: float = 0.0  # how long building the data took (the CLI's summary line)
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
         self.faults = FaultBook()
@@ -103,6 +104,36 @@ class Simulator:
     def stats(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    def summary(self) -> dict[str, Any]:
+        """What the CLI's stderr line says once listening (`key=value ...`)."""
+        return {}
+
+    def describe(self) -> str:
+        fields = " ".join(f"{k}={v}" for k, v in self.summary().items())
+        return f"{fields} (built in {self.build_seconds:.2f}s)"
+
     def requests(self) -> list[dict[str, Any]]:
         """The last API requests served, oldest first."""
         return self.request_stats.entries()
+
+
+class PathFaultSimulator(Simulator):
+    """A simulator whose faults match a path prefix and a method (`PathFault`)."""
+
+    fault_type: ClassVar[type[PathFault]]
+
+    def inject_fault(
+        self,
+        path_prefix: str = "/",
+        status: int | None = None,
+        *,
+        times: int | None = 1,
+        body: Any = "",
+        headers: dict[str, str] | None = None,
+        method: str | None = None,
+        delay_seconds: float = 0.0,
+        close_connection: bool = False,
+    ) -> dict[str, Any]:
+        options = {"times": times, "body": body, "headers": headers or {}, "method": method}
+        options |= {"delay_seconds": delay_seconds, "close_connection": close_connection}
+        return self.add_fault({"path_prefix": path_prefix, "status": status, **options})

@@ -34,26 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     args = cli.parse(parser, argv)
     if args.new_carts < 0:
         parser.error("--new-carts must be >= 0")
-
-    def build() -> FakeStoreSimulator:
-        return FakeStoreSimulator(
-            args.seed,
-            args.profile,
-            products=args.products,
-            users=args.users,
-            carts=args.carts,
-            new_carts=args.new_carts,
-            **cli.listen(args),
-        )
-
-    def describe(sim: FakeStoreSimulator) -> str:
-        counts = sim.store.counts()
-        return (
-            f"profile={args.profile} seed={args.seed} products={counts['products']} "
-            f"users={counts['users']} carts={counts['carts']} (built in {sim.build_seconds:.2f}s)"
-        )
-
-    return cli.serve(parser, args, build, describe)
+    names = ("profile", "products", "users", "carts", "new_carts")
+    return cli.serve(parser, args, lambda: FakeStoreSimulator(args.seed, **cli.listen(args, *names)))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from ..core import Simulator
+from ..core import PathFaultSimulator
 from .admin import FakeStoreAdmin
 from .api import FakeStoreApi
 from .faults import Fault
@@ -22,7 +22,7 @@ from .server import FakeStoreHandler
 from .store import Store
 
 
-class FakeStoreSimulator(Simulator):
+class FakeStoreSimulator(PathFaultSimulator):
     name = "fakestore"
     handler = FakeStoreHandler
     fault_type = Fault
@@ -60,22 +60,6 @@ class FakeStoreSimulator(Simulator):
         """Append the next `count` deterministic carts (ids and dates after the current ones)."""
         return [json.loads(row.body) for row in self.store.add_carts(count)]
 
-    def inject_fault(
-        self,
-        path_prefix: str = "/",
-        status: int | None = None,
-        *,
-        times: int | None = 1,
-        body: Any = "",
-        headers: dict[str, str] | None = None,
-        method: str | None = None,
-        delay_seconds: float = 0.0,
-        close_connection: bool = False,
-    ) -> dict[str, Any]:
-        options = {"times": times, "body": body, "headers": headers or {}, "method": method}
-        options |= {"delay_seconds": delay_seconds, "close_connection": close_connection}
-        return self.add_fault({"path_prefix": path_prefix, "status": status, **options})
-
     def upsert_record(self, kind: str, record: Any, id: int | None = None) -> int:  # noqa: A002
         """Serve `record` exactly as given (e.g. a cart with quantity -3). Returns its key."""
         return self.store.upsert(kind, record, id)[0]
@@ -86,6 +70,11 @@ class FakeStoreSimulator(Simulator):
     def reset(self) -> None:
         self.store.reset()
         super().reset()
+
+    def summary(self) -> dict[str, Any]:
+        counts = self.store.counts()
+        fields = {"profile": self.dataset.profile, "seed": self.dataset.seed}
+        return fields | {kind: counts[kind] for kind in ("products", "users", "carts")}
 
     def stats(self) -> dict[str, Any]:
         rs = self.request_stats

@@ -83,38 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.now and start is None:
             parser.error("--now must be dd/mm/yyyy hh:mm:ss")
         clock = ManualClock(start)
-
-    def build() -> TinyErpSimulator:
-        sim = TinyErpSimulator(
-            args.seed,
-            orders=args.orders,
-            products=args.products,
-            contacts=args.contacts,
-            days=args.days,
-            token=args.token,
-            requests_per_minute=args.requests_per_minute,
-            concurrency=args.concurrency,
-            block_seconds=args.block_seconds,
-            page_size=args.page_size,
-            max_results=args.max_results,
-            drift=args.drift,
-            clock=clock,
-            **cli.listen(args),
-        )
-        if args.advance:
-            sim.advance(args.advance)
-        return sim
-
-    def describe(sim: TinyErpSimulator) -> str:
-        counts = sim.store.counts()
-        limit = f"{args.requests_per_minute}/min" if args.requests_per_minute > 0 else "unlimited"
-        return (
-            f"seed={args.seed} orders={counts['orders']} products={counts['products']} "
-            f"contacts={counts['contacts']} notas={counts['notas_fiscais']} limit={limit} "
-            f"concurrency={sim.limiter.concurrency or 'unlimited'} (built in {sim.build_seconds:.2f}s)"
-        )
-
-    return cli.serve(parser, args, build, describe)
+    names = ("orders", "products", "contacts", "days", "token", "requests_per_minute", "concurrency")
+    names += ("block_seconds", "page_size", "max_results", "drift", "advance")
+    return cli.serve(
+        parser, args, lambda: TinyErpSimulator(args.seed, clock=clock, **cli.listen(args, *names))
+    )
 
 
 if __name__ == "__main__":

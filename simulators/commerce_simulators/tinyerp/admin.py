@@ -54,7 +54,7 @@ class TinyErpAdmin(AdminApi):
 
     def routes(self) -> Routes:
         return {
-            ("/requests", "DELETE"): self._clear_requests,
+            ("/requests", "DELETE"): self.clear_requests,
             ("/requests", None): lambda req: self.json(self.sim.requests()),
             ("/advance", "POST"): self._advance,
             ("/insert", "POST"): self._insert,
@@ -69,20 +69,7 @@ class TinyErpAdmin(AdminApi):
     def json(self, value: Any, status: int = 200) -> Response:
         return Response(status, json.dumps(value, ensure_ascii=False).encode(), JSON_TYPE)
 
-    def error(self, message: str, status: int = 400) -> Response:
-        return self.json({"error": message}, status)
-
-    def params(self, query: dict[str, list[str]], body: Any, raw: bytes) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v[-1] for k, v in query.items()}
-        if isinstance(body, dict):
-            out.update(body)
-        elif raw.strip() and not isinstance(body, list):
-            raise ValueError("expected a JSON object")
-        return out
-
-    def _clear_requests(self, req: AdminRequest) -> Response:
-        self.sim.request_stats.clear_log()
-        return self.json({"cleared": True})
+    params = AdminApi.query_and_object
 
     def _advance(self, req: AdminRequest) -> Response:
         p = req.params

@@ -34,7 +34,6 @@ class TinyErpSimulator(Simulator):
     fault_type = Fault
     admin_type = TinyErpAdmin
     numbered_requests = True
-    poll_interval = 0.05
 
     def __init__(
         self,
@@ -51,6 +50,7 @@ class TinyErpSimulator(Simulator):
         page_size: int = DEFAULT_PAGE_SIZE,
         max_results: int = DEFAULT_MAX_RESULTS,
         drift: int = 0,
+        advance: int = 0,
         clock: Clock | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -60,7 +60,8 @@ class TinyErpSimulator(Simulator):
         """`clock` drives the rate limiter and the time of `advance`/`insert_orders` changes (default:
         the wall clock; pass a `ManualClock` to move time by hand). `requests_per_minute` <= 0 turns
         the minute budget off; `concurrency` None means requests_per_minute // 4, 0 no cap.
-        `dataset` reuses an already built data set."""
+        `dataset` reuses an already built data set. `advance` orders move one step at start (and
+        advance // 2 new ones arrive; `reset` goes back to the generated data)."""
         if not token:
             raise ValueError("token must not be empty")
         started = time.perf_counter()
@@ -75,6 +76,8 @@ class TinyErpSimulator(Simulator):
         self.api = TinyApi(self.store, page_size=page_size, max_results=max_results, drift=drift)
         self._initial_drift = drift
         super().__init__(host=host, port=port, verbose=verbose)
+        if advance:
+            self.advance(advance)
 
     @property
     def url(self) -> str:
@@ -136,6 +139,17 @@ class TinyErpSimulator(Simulator):
         self.store.reset()
         self.limiter.reset()
         self.api.drift = self._initial_drift
+
+    def summary(self) -> dict[str, Any]:
+        c, limiter = self.store.counts(), self.limiter
+        counts = {k: c[k] for k in ("orders", "products", "contacts")} | {"notas": c["notas_fiscais"]}
+        limit = f"{limiter.requests_per_minute}/min" if limiter.requests_per_minute > 0 else "unlimited"
+        return {
+            "seed": self.dataset.seed,
+            **counts,
+            "limit": limit,
+            "concurrency": limiter.concurrency or "unlimited",
+        }
 
     def stats(self) -> dict[str, Any]:
         rs = self.request_stats

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from ..support import start_cli
-
-MODULE = "commerce_simulators.tinyerp"
-
-
-def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
-    return start_cli("tinyerp", *args)
+from ..support import run_cli, running_cli, stop_cli
 
 
 def _get(url: str) -> tuple[dict[str, str], dict]:
@@ -28,24 +20,18 @@ def _get(url: str) -> tuple[dict[str, str], dict]:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_cli_prints_url_serves_and_stops(tmp_path: Path, sig: signal.Signals):
     ready = tmp_path / "ready.txt"
-    proc, url = _start("--ready-file", str(ready))
-    try:
+    with running_cli("tinyerp", "--ready-file", str(ready)) as (proc, url):
         assert ready.read_text() == url + "\n"
         headers, body = _get(f"{url}/pedidos.pesquisa.php?token=sim-token&formato=json")
         assert headers["x-limit-api"] == "60"
         assert body["retorno"]["numero_paginas"] == "3"
-        proc.send_signal(sig)
-        out, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, err
-    assert out == ""  # the URL line is the only stdout output
-    assert "stopped" in err and not ready.exists()
+        stop_cli(proc, sig)
+    assert not ready.exists()
 
 
 def test_cli_options():
-    proc, url = _start(
+    with running_cli(
+        "tinyerp",
         "--seed",
         "7",
         "--orders",
@@ -61,9 +47,8 @@ def test_cli_options():
         "--manual-clock",
         "--now",
         "05/01/2026 08:00:00",
-    )
-    base = url.removesuffix("/api2")
-    try:
+    ) as (proc, url):
+        base = url.removesuffix("/api2")
         headers, body = _get(f"{url}/pedidos.pesquisa?token=t0k&formato=json&dataAtualizacao=05/01/2026")
         assert headers["x-limit-api"] == "30"
         assert int(body["retorno"]["numero_paginas"]) == 1 and len(body["retorno"]["pedidos"]) >= 10
@@ -74,14 +59,9 @@ def test_cli_options():
         assert (stats["limiter"]["requests_per_minute"], stats["limiter"]["concurrency"]) == (30, 2)
         _, clock = _get(f"{base}/__admin/clock")
         assert clock["now"] == "2026-01-05T08:00:00-03:00" and clock["manual"]
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=10)
-    assert proc.returncode == 0
+        stop_cli(proc)
 
 
 def test_cli_rejects_bad_options():
-    result = subprocess.run(
-        [sys.executable, "-m", MODULE, "--products", "2"], capture_output=True, text=True, timeout=30
-    )
+    result = run_cli("tinyerp", "--products", "2")
     assert result.returncode == 2 and "products must be >= 5" in result.stderr
