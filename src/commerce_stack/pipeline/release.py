@@ -22,7 +22,7 @@ from commerce_stack.environments import PROD
 from commerce_stack.paths import runs_dir, warehouse_path
 from commerce_stack.pipeline import PipelineError
 from commerce_stack.pipeline.summary import RunSummary, step
-from commerce_stack.quality.gate import Checkpoint, CheckResult, suite_files
+from commerce_stack.quality.gate import Checkpoint, CheckResult, failing, suite_files
 from commerce_stack.quality.history import GateRun, TableSnapshot
 from commerce_stack.transform import promotion
 
@@ -183,7 +183,7 @@ class _Release:
         self.checks, self.snapshots = checks, _measure(environment, checks)
         self.summary.seconds["gate"] = round(time.monotonic() - started, 2)
         _print_checks(checks)
-        blocking = [c for c in checks if not c.success and c.severity == "block"]
+        blocking = failing(checks, "block")
         if blocking:
             self.run.message = "blocking checks failed: " + ", ".join(c.label for c in blocking)
         return not blocking
@@ -203,12 +203,8 @@ class _Release:
             print(f"quarantined {quarantined} new record(s) that could not be typed: see dq.quarantine")
         summary.checks_total = len(checks)
         summary.checks_passed = sum(c.success for c in checks)
-        summary.failing_checks = [
-            f"{c.label} [{c.owner}]" for c in checks if not c.success and c.severity == "block"
-        ]
-        summary.warnings = [
-            f"{c.label} [{c.owner}]" for c in checks if not c.success and c.severity == "warn"
-        ]
+        summary.failing_checks = [f"{c.label} [{c.owner}]" for c in failing(checks, "block")]
+        summary.warnings = [f"{c.label} [{c.owner}]" for c in failing(checks, "warn")]
         summary.data_docs = run.data_docs
 
 

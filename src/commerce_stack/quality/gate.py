@@ -80,17 +80,10 @@ class GateResult:
     checks: list[CheckResult] = field(default_factory=list)
     data_docs: Path | None = None
 
-    @property
-    def blocking_failures(self) -> list[CheckResult]:
-        return [c for c in self.checks if not c.success and c.severity == "block"]
 
-    @property
-    def warnings(self) -> list[CheckResult]:
-        return [c for c in self.checks if not c.success and c.severity == "warn"]
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.checks) and not self.blocking_failures
+def failing(checks: list[CheckResult], severity: str) -> list[CheckResult]:
+    """The checks that failed at `severity`: "block" (they stop a promotion) or "warn"."""
+    return [c for c in checks if not c.success and c.severity == severity]
 
 
 def expectations_dir() -> Path:
@@ -272,9 +265,3 @@ class Checkpoint:
             checks=[CheckResult(**check) for check in data["checks"]],
             data_docs=Path(data["data_docs"]) if data["data_docs"] else None,
         )
-
-
-def run_gate(environment: str, suites: Collection[str] | None = None) -> GateResult:
-    """Run the suites (every suite when None) against `environment` in a new checkpoint process."""
-    with Checkpoint() as checkpoint:
-        return checkpoint.run(environment, suites)

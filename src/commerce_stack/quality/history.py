@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from commerce_stack.environments import schema_in
-from commerce_stack.quality.gate import CheckResult, suite_files
+from commerce_stack.quality.gate import CheckResult, failing, suite_files
 from commerce_stack.quality.results import ensure_dq_schema
 from commerce_stack.quality.samples import fetch_samples
 from commerce_stack.warehouse import scalar
@@ -84,8 +84,7 @@ def record(
 ) -> None:
     """Append one run to dq.gate_runs, dq.check_results and dq.table_snapshots."""
     ensure_dq_schema(con)
-    blocking = sum(1 for c in checks if not c.success and c.severity == "block")
-    warnings = sum(1 for c in checks if not c.success and c.severity == "warn")
+    blocking, warnings = len(failing(checks, "block")), len(failing(checks, "warn"))
     con.execute(
         "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [

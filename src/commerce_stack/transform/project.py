@@ -110,16 +110,13 @@ def _names(snapshot_ids: object) -> list[str]:
     return sorted(s.name for s in snapshot_ids)  # type: ignore[attr-defined]
 
 
-def plan(environment: str, ctx: Any = None) -> PlanOutcome:
+def plan(environment: str, ctx: Any) -> PlanOutcome:
     """Build (or update) an environment: unit tests, backfill, blocking audits, virtual update.
 
     A failing unit test or blocking audit raises here, before any view of `environment` moves.
     Dev environments get views for unmodified models too, so the gate reads one schema suffix.
-    `ctx`: a loaded project to plan with (see `loaded_project`), else the project is loaded.
+    `ctx`: the project, loaded once for the run's plans (`sqlmesh_context`).
     """
-    if ctx is None:
-        with sqlmesh_context() as loaded:
-            return plan(environment, loaded)
     if environment != "prod":
         # Start from prod every time, so the plan (and the gate) covers every difference
         # from prod, not only what changed since this environment's last plan.
