@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import socketserver
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from urllib.parse import SplitResult, parse_qs, urlsplit
 if TYPE_CHECKING:
     from .faults import Fault
     from .simulator import Simulator
+    from .tls import TlsIntercept
 
 JSON_TYPE = "application/json; charset=utf-8"
 ADMIN_PREFIX = "/__admin"
@@ -64,8 +66,9 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
         handler: type[SimulatorHandler],
         *,
         verbose: bool = False,
+        tls: TlsIntercept | None = None,
     ) -> None:
-        self.sim, self.verbose = sim, verbose
+        self.sim, self.verbose, self.tls = sim, verbose, tls
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, handler)
@@ -143,6 +146,30 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def serve_api(self, path: str, split: SplitResult, raw: bytes) -> None:
         raise NotImplementedError
+
+    def do_CONNECT(self) -> None:  # noqa: N802 (the stdlib's naming)
+        """Proxy mode (core/tls.py): a tunnel to a host we play becomes TLS spoken by us, and the
+        requests inside it are served like any other; a tunnel anywhere else is refused."""
+        tls = self.server.tls
+        if tls is None or not tls.plays(self.path):
+            self.close_connection = True
+            self.send(Response(403, f"no tunnel to {self.path} here".encode(), "text/plain"))
+            return
+        self.send_response_only(200, "Connection established")
+        self.end_headers()
+        try:
+            tunnel = tls.context.wrap_socket(self.connection, server_side=True)
+        except (OSError, ssl.SSLError):  # the client distrusts our CA, or hung up
+            self.close_connection = True
+            return
+        self.server.track(self.connection, add=False)
+        self.connection = tunnel
+        self.server.track(tunnel, add=True)
+        self.rfile = tunnel.makefile("rb", self.rbufsize)
+        self.wfile = tunnel.makefile("wb")  # buffered: flushed after each request by the stdlib
+        # Python's http.client tunnels with "CONNECT ... HTTP/1.0", which would end the connection
+        # here; the tunnel lives until the client closes it.
+        self.close_connection = False
 
     # --- faults ---------------------------------------------------------------------------------------
 

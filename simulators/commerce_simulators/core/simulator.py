@@ -10,12 +10,14 @@ own steering methods.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any, ClassVar, Self
 
 from .admin import AdminApi
 from .faults import Fault, FaultBook, PathFault
 from .http import ADMIN_PREFIX, SimulatorHandler, SimulatorHTTPServer
 from .stats import RequestStats
+from .tls import TlsIntercept
 
 
 class Simulator:
@@ -26,9 +28,16 @@ class Simulator:
     numbered_requests: ClassVar[bool] = False  # a `seq` in every request log entry
     poll_interval: ClassVar[float] = 0.05  # how soon `stop` is noticed by the server loop
     build_seconds: float = 0.0  # how long building the data took (the CLI's summary line)
+    # Real API hosts this simulator also plays as their HTTPS proxy (core/tls.py); () for none.
+    proxied_hosts: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, verbose: bool = False) -> None:
+    def __init__(
+        self, *, host: str = "127.0.0.1", port: int = 0, verbose: bool = False, tls_dir: Path | None = None
+    ) -> None:
+        """`tls_dir`: where the test CA for `proxied_hosts` is written (default: a temporary folder)."""
         self.faults = FaultBook()
+        self._tls_dir = tls_dir
+        self.tls: TlsIntercept | None = None
         self.request_stats = RequestStats(numbered=self.numbered_requests)
         self._address = (host, port)
         self._verbose = verbose
@@ -41,7 +50,11 @@ class Simulator:
     def start(self) -> Self:
         if self._server is not None:
             return self
-        self._server = SimulatorHTTPServer(self._address, self, self.handler, verbose=self._verbose)
+        if self.proxied_hosts and self.tls is None:
+            self.tls = TlsIntercept(self.proxied_hosts, self._tls_dir)
+        self._server = SimulatorHTTPServer(
+            self._address, self, self.handler, verbose=self._verbose, tls=self.tls
+        )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": self.poll_interval},
@@ -53,6 +66,9 @@ class Simulator:
 
     def stop(self) -> None:
         server, self._server = self._server, None
+        tls, self.tls = self.tls, None
+        if tls is not None:
+            tls.close()
         if server is None:
             return
         self.faults.release_held()
@@ -81,6 +97,16 @@ class Simulator:
     @property
     def url(self) -> str:
         """Where the API lives (what the ready line prints)."""
+        return self.base_url
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The test CA a client must trust to reach `proxied_hosts` through us (None: no proxy)."""
+        return self.tls.ca_file if self.tls is not None else None
+
+    @property
+    def proxy_url(self) -> str:
+        """HTTPS_PROXY for clients of `proxied_hosts` (the server's own address)."""
         return self.base_url
 
     @property

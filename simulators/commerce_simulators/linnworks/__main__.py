@@ -2,12 +2,15 @@
 
 Prints exactly one line on stdout once listening, `LINNWORKS_SIMULATOR_URL=http://127.0.0.1:<port>`
 (flushed), optionally writes the URL to --ready-file, and stops cleanly on SIGTERM or SIGINT.
-Diagnostics go to stderr. The auth route, the API routes and /__admin all live at that URL.
+Diagnostics go to stderr. The auth route, the API routes and /__admin all live at that URL, which is
+also the HTTPS proxy for api.linnworks.net; the CA to trust is `<--tls-dir>/ca.pem` (the stderr
+summary names it when --tls-dir is not given).
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from ..core import cli
 from .auth import DEFAULT_APPLICATION_ID, DEFAULT_APPLICATION_SECRET, DEFAULT_TOKEN, DEFAULT_TTL
@@ -31,10 +34,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--advance", type=float, default=0, metavar="HOURS", help="at start, move time on by HOURS"
     )
+    parser.add_argument(
+        "--tls-dir", type=Path, help="where to write the test CA (ca.pem) for api.linnworks.net"
+    )
     args = cli.parse(parser, argv)
     if args.advance < 0:
         parser.error("--advance must be >= 0")
-    names = ("orders", "items", "days", "application_id", "application_secret", "token", "ttl", "advance")
+    names = (
+        "orders",
+        "items",
+        "days",
+        "application_id",
+        "application_secret",
+        "token",
+        "ttl",
+        "advance",
+        "tls_dir",
+    )
     return cli.serve(parser, args, lambda: LinnworksSimulator(args.seed, **cli.listen(args, *names)))
 
 

@@ -6,13 +6,17 @@
         sim.expire_sessions()                    # the next stream call answers 401
         sim.inject_fault("/api/Stock", status=429, headers={"Retry-After": "1"})
 
-`sim.url` is both the auth host and the API server (`Server` in the auth answer).
+`sim.url` is both the auth host and the API server (`Server` in the auth answer). The simulator is also
+the HTTPS proxy for `api.linnworks.net` (core/tls.py), so the unmodified connector, whose auth host is
+hard-coded, reaches it with `HTTPS_PROXY=sim.proxy_url`, `NO_PROXY=127.0.0.1,localhost` and
+`REQUESTS_CA_BUNDLE=sim.ca_file`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..core import PathFaultSimulator
@@ -30,6 +34,7 @@ class LinnworksSimulator(PathFaultSimulator):
     fault_type = LinnworksFault
     admin_type = LinnworksAdmin
     numbered_requests = True
+    proxied_hosts = ("api.linnworks.net",)  # the connector's hard-coded auth host
 
     def __init__(
         self,
@@ -47,6 +52,7 @@ class LinnworksSimulator(PathFaultSimulator):
         host: str = "127.0.0.1",
         port: int = 0,
         verbose: bool = False,
+        tls_dir: Path | None = None,
         dataset: Dataset | None = None,
     ) -> None:
         """`clock` (epoch seconds) measures session TTLs (default: the wall clock). `dataset` reuses an
@@ -64,7 +70,7 @@ class LinnworksSimulator(PathFaultSimulator):
             clock=clock,
         )
         self.api = LinnworksApi(self.store, self.sessions, lambda: self.base_url)
-        super().__init__(host=host, port=port, verbose=verbose)
+        super().__init__(host=host, port=port, verbose=verbose, tls_dir=tls_dir)
         if advance:
             self.advance(advance)
 
@@ -98,7 +104,7 @@ class LinnworksSimulator(PathFaultSimulator):
     def summary(self) -> dict[str, Any]:
         c = self.store.counts()
         counts = {"orders": c["orders"], "stock_items": c["stock_items"], "locations": c["locations"]}
-        return {"seed": self.dataset.seed, **counts, "ttl": f"{self.sessions.ttl}s"}
+        return {"seed": self.dataset.seed, **counts, "ttl": f"{self.sessions.ttl}s", "ca": self.ca_file}
 
     def stats(self) -> dict[str, Any]:
         rs = self.request_stats
