@@ -17,6 +17,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,11 +61,41 @@ class ConnectionResult:
     connection: str
     namespace: str
     seconds: float
+    sync_id: int
     streams: list[StreamResult] = field(default_factory=list)
 
 
 def _row_counts(db_path: Path, schema: str) -> dict[str, int]:
     return row_counts(schema, db_path) if db_path.exists() else {}
+
+
+def _stamp_sync(db_path: Path, schema: str, streams: list[str]) -> int:
+    """Mark the rows this sync landed with a sync id in `_airbyte_meta.sync_id`, as Airbyte's
+    destinations do (one id per sync of a connection, rising). PyAirbyte leaves it out, and a
+    full-refresh stream appended each sync needs it: the rows of one read are one snapshot.
+    Rows of a killed sync, committed without a stamp, join the next sync's id."""
+    with duckdb.connect(str(db_path)) as con:
+        tables = {
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [schema]
+            ).fetchall()
+        }
+        tables = [t for t in streams if t in tables]
+        sync_id = 1
+        for table in tables:
+            last = con.execute(
+                f'SELECT max(CAST(_airbyte_meta->>\'sync_id\' AS BIGINT)) FROM "{schema}"."{table}"'
+            ).fetchone()[0]
+            sync_id = max(sync_id, (last or 0) + 1)
+        for table in tables:
+            con.execute(
+                f'UPDATE "{schema}"."{table}" SET _airbyte_meta = json_merge_patch('
+                "COALESCE(_airbyte_meta, '{}'), json_object('sync_id', ?)) "
+                "WHERE _airbyte_meta->>'sync_id' IS NULL",
+                [sync_id],
+            )
+    return sync_id
 
 
 def _stream_states(db_path: Path, schema: str) -> dict[str, dict[str, Any]]:
@@ -111,7 +143,36 @@ def _check_declaration(declared: list[StreamConfig], discovered: Any, connection
             )
 
 
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """The connector's local_environment for the time of its connection: PyAirbyte starts the
+    connector's process with this process's environment."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _secret_variables(source_cfg: Any, spec: dict[str, Any]) -> str:
+    """Where the connector's secrets come from, for a failed check's message."""
+    secret_keys = [k for k, v in spec.get("properties", {}).items() if v.get("airbyte_secret")]
+    names = source_cfg.variables_of(secret_keys)
+    where = f"airbyte_config/sources/{source_cfg.name}.yaml"
+    return f"check {', '.join(names)} (read by {where})" if names else f"check {where}"
+
+
 def run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path) -> ConnectionResult:
+    with _environment(connection.source.environment):
+        return _run_connection(connection, db_path, cache_dir)
+
+
+def _run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path) -> ConnectionResult:
     import airbyte as ab
 
     from commerce_pyairbyte.connector_cache import ConnectorCache
@@ -137,7 +198,8 @@ def run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path)
         source.set_config(configuration)  # validated against the connector's spec
         source.check()  # PyAirbyte raises with the connector's own message
     except Exception as error:
-        raise SyncError(f"connection {connection.name}: check failed: {error}") from error
+        fix = _secret_variables(source_cfg, spec)
+        raise SyncError(f"connection {connection.name}: check failed: {error}; {fix}") from error
     catalog = known.catalog(source_cfg, source)
     try:
         _check_declaration(connection.streams, catalog, connection.name)
@@ -176,12 +238,14 @@ def run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path)
     finally:
         cache.close()
 
+    sync_id = _stamp_sync(db_path, connection.namespace, [s.name for s in connection.streams])
     after = _row_counts(db_path, connection.namespace)
     states = _stream_states(db_path, connection.namespace)
     result = ConnectionResult(
         connection=connection.name,
         namespace=connection.namespace,
         seconds=round(time.monotonic() - started, 2),
+        sync_id=sync_id,
     )
     for stream in connection.streams:
         records = after.get(stream.name, 0) - before.get(stream.name, 0)

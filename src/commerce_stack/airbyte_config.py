@@ -89,12 +89,30 @@ class SourceConfig:
     local_path: Path
     declared_configuration: dict[str, Any]  # as written, with its ${VAR} references
     docker_image: str | None = None  # what an Airbyte instance runs (the local runner uses local_path)
+    declared_environment: dict[str, str] | None = None  # connector.local_environment, as written
 
     @property
     def configuration(self) -> dict[str, Any]:
         """The configuration with the environment's values: read only when a sync needs it, so
         listing connections (e.g. to pin loads) never needs a token."""
         return interpolate(self.declared_configuration, f"sources/{self.name}.yaml: configuration")
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """Variables the local runner sets for the connector's process (e.g. a proxy and the CA it
+        must trust); an empty value leaves the variable unset."""
+        declared = self.declared_environment or {}
+        values = interpolate(declared, f"sources/{self.name}.yaml: connector.local_environment")
+        return {name: str(value) for name, value in values.items() if value not in (None, "")}
+
+    def variables_of(self, keys: list[str]) -> list[str]:
+        """The environment variables that configuration `keys` are read from, in declaration order."""
+        found: list[str] = []
+        for key in keys:
+            value = self.declared_configuration.get(key)
+            if isinstance(value, str):
+                found += [m.group("name") for m in _ENV_REF.finditer(value) if m.group("name") not in found]
+        return found
 
     @property
     def executable(self) -> Path:
@@ -163,7 +181,15 @@ def load_source(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> SourceConfi
         local_path=ROOT / _require(connector, "local_path", f"{where}: connector"),
         declared_configuration=data.get("configuration", {}),
         docker_image=connector.get("docker_image"),
+        declared_environment=_mapping(connector, "local_environment", f"{where}: connector"),
     )
+
+
+def _mapping(data: dict[str, Any], key: str, where: str) -> dict[str, str] | None:
+    value = data.get(key)
+    if value is not None and not (isinstance(value, dict) and all(isinstance(k, str) for k in value)):
+        raise AirbyteConfigError(f"{where}: '{key}' must map variable names to values")
+    return value
 
 
 LOCAL_DESTINATION_TYPES = {"duckdb"}
