@@ -1,6 +1,7 @@
 """What every simulator shares, written once: the HTTP server and handler base (`http`), the request
 log and counters (`stats`), the fault switches (`faults`), the /__admin plumbing (`admin`), the ready
-line (`ready`), the command line (`cli`) and the in-process lifecycle (`simulator`).
+line (`ready`), the command line (`cli`), the in-process lifecycle (`simulator`) and the HTTPS proxy
+of real API hosts with a throw-away test CA (`tls`: `Simulator.proxied_hosts`, `ca_file`, `proxy_url`).
 
 A simulator supplies only its own routes, data, quirks and extra admin routes:
 
@@ -29,6 +30,7 @@ from .http import ADMIN_PREFIX, JSON_TYPE, Response, SimulatorHandler, Simulator
 from .ready import ReadyLineError, parse_ready, print_ready, ready_prefix
 from .simulator import PathFaultSimulator, Simulator
 from .stats import RequestStats
+from .tls import TlsIntercept, TlsSetupError
 
 __all__ = [
     "ADMIN_PREFIX",
@@ -47,6 +49,8 @@ __all__ = [
     "Simulator",
     "SimulatorHTTPServer",
     "SimulatorHandler",
+    "TlsIntercept",
+    "TlsSetupError",
     "parse_ready",
     "print_ready",
     "ready_prefix",

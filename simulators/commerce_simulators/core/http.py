@@ -113,6 +113,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             super().finish()
         finally:
             self.server.track(self.connection, add=False)
+            if self.connection is not self.request:  # a TLS tunnel (do_CONNECT): the server only
+                with contextlib.suppress(OSError):  # closes the plain socket, detached by the wrap
+                    self.connection.close()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's signature)
         if self.server.verbose:
