@@ -6,6 +6,8 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 CONNECTORS := $(wildcard connectors/source-*)
+# Stock Airbyte connectors, unmodified: only their environments are ours (no tests of their own here)
+STOCK_CONNECTORS := $(wildcard connectors/stock/source-*)
 export UV_PYTHON := 3.11
 export AIRBYTE_OFFLINE_MODE := 1
 export DO_NOT_TRACK := 1
@@ -39,7 +41,7 @@ $(UV):
 setup: $(UV)
 	$(UV) sync --locked --quiet
 	$(UV) sync --locked --quiet --project pyairbyte
-	@for c in $(CONNECTORS); do $(UV) sync --locked --quiet --project $$c || exit 1; done
+	@for c in $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) sync --locked --quiet --project $$c || exit 1; done
 	@.venv/bin/python -m compileall -q src >/dev/null
 
 run: setup
@@ -72,7 +74,7 @@ test-project:
 	.venv/bin/$(PYTEST)
 
 lint:
-	@for p in . pyairbyte $(CONNECTORS); do $(UV) lock --check --quiet --project $$p || { echo "$$p/uv.lock is stale: run $(UV) lock --project $$p"; exit 1; }; done
+	@for p in . pyairbyte $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) lock --check --quiet --project $$p || { echo "$$p/uv.lock is stale: run $(UV) lock --project $$p"; exit 1; }; done
 	.venv/bin/ruff check $(PYTHON_CODE)
 	.venv/bin/ruff format --check $(PYTHON_CODE)
 	.venv/bin/mypy

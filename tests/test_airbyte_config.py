@@ -10,6 +10,7 @@ from commerce_stack.airbyte_config import (
     interpolate,
     load_connection,
     load_destination,
+    load_source,
     type_by_spec,
 )
 from commerce_stack.paths import ROOT
@@ -53,7 +54,7 @@ def test_given_the_repository_when_loading_tinyerp_then_the_token_comes_from_the
     assert streams["products"].sync_mode == "full_refresh"
     assert {streams[n].cursor_field for n in ("orders", "pos_sales", "contacts")} == {"_scan_started_at"}
     assert all(s.destination_sync_mode == "append" for s in streams.values())
-    assert connection_names() == ["fakestore", "tinyerp"]
+    assert connection_names() == ["fakestore", "linnworks", "tinyerp"]
 
 
 def test_given_no_token_when_loading_tinyerp_then_streams_load_and_only_the_configuration_fails(monkeypatch):
@@ -156,3 +157,48 @@ def test_given_a_declaration_that_is_not_yaml_when_loading_then_one_clear_line_n
     _write(tmp_path, "connections/shop.yaml", "name: shop\nstreams: [unclosed\n")
     with pytest.raises(AirbyteConfigError, match=r"connections/shop.yaml is not valid YAML"):
         load_connection("shop", tmp_path)
+
+
+def test_given_the_repository_when_loading_linnworks_then_the_stock_connector_and_its_proxy_are_declared(
+    monkeypatch,
+):
+    for name in ("LINNWORKS_HTTPS_PROXY", "LINNWORKS_CA_BUNDLE", "LINNWORKS_NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    connection = load_connection("linnworks")
+    source = connection.source
+    assert source.local_path == ROOT / "connectors" / "stock" / "source-linnworks"
+    assert source.docker_image == "airbyte/source-linnworks:0.1.66"
+    # the real API: no proxy, no CA of ours; NO_PROXY keeps local addresses direct either way
+    assert source.environment == {"NO_PROXY": "127.0.0.1,localhost"}
+    monkeypatch.setenv("LINNWORKS_HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("LINNWORKS_CA_BUNDLE", "/tmp/ca.pem")
+    assert source.environment == {
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "REQUESTS_CA_BUNDLE": "/tmp/ca.pem",
+    }
+    assert source.variables_of(["application_secret", "token"]) == [
+        "LINNWORKS_APPLICATION_SECRET",
+        "LINNWORKS_TOKEN",
+    ]
+    streams = {s.name: (s.sync_mode, s.cursor_field, s.primary_key) for s in connection.streams}
+    assert streams == {
+        "stock_locations": ("full_refresh", None, ["StockLocationIntId"]),
+        "stock_location_details": ("full_refresh", None, ["StockLocationIntId"]),
+        "stock_items": ("full_refresh", None, ["StockItemIntId"]),
+        "processed_orders": ("incremental", "dProcessedOn", ["nOrderId"]),
+        "processed_order_details": ("incremental", "ProcessedDateTime", ["NumOrderId"]),
+    }
+    assert connection.namespace == "raw_linnworks"
+
+
+def test_given_a_local_environment_that_is_not_a_mapping_when_loading_then_the_error_names_it(tmp_path):
+    _write(
+        tmp_path,
+        "sources/shop.yaml",
+        "name: shop\nconnector: {name: s, local_path: x, local_environment: [A]}\n",
+    )
+    with pytest.raises(
+        AirbyteConfigError, match=r"sources/shop.yaml: connector: 'local_environment' must map"
+    ):
+        load_source("shop", tmp_path)

@@ -199,7 +199,9 @@ def _run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path
         source.check()  # PyAirbyte raises with the connector's own message
     except Exception as error:
         fix = _secret_variables(source_cfg, spec)
-        raise SyncError(f"connection {connection.name}: check failed: {error}; {fix}") from error
+        # PyAirbyte keeps the connector's own words in the error's context, not in its text
+        reason = (getattr(error, "context", None) or {}).get("failure_reason") or error
+        raise SyncError(f"connection {connection.name}: check failed: {reason}; {fix}") from error
     catalog = known.catalog(source_cfg, source)
     try:
         _check_declaration(connection.streams, catalog, connection.name)
@@ -291,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    {result.connection}: {result.seconds}s")
         for stream in result.streams:
             table = f"{result.namespace}.{stream.name}"
-            print(f"      {table:<28} {stream.records:>9} records  state={stream.state}")
+            print(f"      {table:<40} {stream.records:>9} records  state={stream.state}")
     print("SYNC_SUMMARY=" + json.dumps([asdict(r) for r in results]), flush=True)
     return 0
 

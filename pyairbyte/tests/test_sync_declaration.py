@@ -22,6 +22,8 @@ def _discovered(name: str):
     )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("TINYERP_API_TOKEN", "not-used-by-discover")
+        for name in ("LINNWORKS_APPLICATION_ID", "LINNWORKS_APPLICATION_SECRET", "LINNWORKS_TOKEN"):
+            env.setenv(name, "not-used-by-discover")
         configuration = connection.source.configuration
     source.set_config(type_by_spec(configuration, source.config_spec, name))
     return connection, source.discovered_catalog
@@ -32,7 +34,7 @@ def fakestore():
     return _discovered("fakestore")
 
 
-@pytest.mark.parametrize("name", ["fakestore", "tinyerp"])
+@pytest.mark.parametrize("name", ["fakestore", "linnworks", "tinyerp"])
 def test_given_the_repository_connections_when_checked_against_their_connectors_then_they_agree(name):
     assert name in connection_names()
     connection, catalog = _discovered(name)

@@ -1,6 +1,7 @@
 """`commerce-stack`: the pipeline's command line (the Makefile calls it).
 
-commerce-stack run [--profile large] [--new-carts N] [--tinyerp-advance N] [--no-simulator]
+commerce-stack run [--profile large] [--new-carts N] [--tinyerp-advance N] [--linnworks-advance H]
+                   [--no-simulator]
 commerce-stack gate                      plan the candidate env, gate it, promote it
 commerce-stack loads                     print each source's pinned high-water mark
 commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
@@ -18,7 +19,15 @@ def _run(args: argparse.Namespace) -> int:
     from commerce_stack.pipeline.run import run
     from commerce_stack.pipeline.summary import print_summary
 
-    apis = LocalApis(args.profile, args.seed, args.new_carts, args.tinyerp_orders, args.tinyerp_advance)
+    apis = LocalApis(
+        args.profile,
+        args.seed,
+        args.new_carts,
+        args.tinyerp_orders,
+        args.tinyerp_advance,
+        args.linnworks_orders,
+        args.linnworks_advance,
+    )
     summary = run(apis, use_simulator=not args.no_simulator, connections=args.connection)
     print_summary(summary)
     return 0 if summary.succeeded else 1
@@ -91,6 +100,16 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         metavar="N",
         help="N TinyERP orders move one step (e.g. paid -> shipped) and N // 2 new ones arrive",
+    )
+    run.add_argument(
+        "--linnworks-orders", type=int, help="processed orders in the Linnworks simulator (default 200)"
+    )
+    run.add_argument(
+        "--linnworks-advance",
+        type=float,
+        default=0,
+        metavar="HOURS",
+        help="the Linnworks simulator's clock moves on: new processed orders, stock moves",
     )
     run.add_argument(
         "--connection",

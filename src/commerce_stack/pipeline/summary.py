@@ -65,10 +65,10 @@ def print_summary(summary: RunSummary) -> None:
     step(f"Summary of run {summary.run_id}: {summary.status.upper()}")
     print("records synced this run:")
     for stream, records in summary.records_per_stream.items():
-        print(f"  {stream:<28} {records:>9}")
+        print(f"  {stream:<40} {records:>9}")
     print("rows per mart (prod):")
     for table, rows in summary.rows_per_mart.items():
-        print(f"  {MART_SCHEMA}.{table:<22} {rows:>9}")
+        print(f"  {MART_SCHEMA}.{table:<34} {rows:>9}")
     print(f"checks passed: {summary.checks_passed}/{summary.checks_total}")
     for failure in summary.failing_checks:
         print(f"  BLOCKING: {failure}")
