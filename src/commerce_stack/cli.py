@@ -5,6 +5,7 @@ commerce-stack run [--profile large] [--new-carts N] [--tinyerp-advance N] [--li
 commerce-stack gate                      plan the candidate env, gate it, promote it
 commerce-stack loads                     print each source's pinned high-water mark
 commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
+commerce-stack docs [--output PATH] [--check]   write (or check) docs/columns.md from the models
 """
 
 from __future__ import annotations
@@ -83,6 +84,24 @@ def _sqlmesh(args: argparse.Namespace) -> int:
     return cli.main(args=args.sqlmesh_args, prog_name="sqlmesh", standalone_mode=True)
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from commerce_stack.paths import project_dir
+    from commerce_stack.transform.column_map import columns_markdown
+
+    output = Path(args.output) if args.output else project_dir() / "docs" / "columns.md"
+    text = columns_markdown()
+    if args.check:
+        if not output.is_file() or output.read_text(encoding="utf-8") != text:
+            print(f"{output} differs from the models: run `make docs` and commit it", file=sys.stderr)
+            return 1
+        return 0
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="commerce-stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -136,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     sqlmesh = commands.add_parser("sqlmesh", help="run the sqlmesh CLI with the loads pinned")
     sqlmesh.add_argument("sqlmesh_args", nargs=argparse.REMAINDER)
     sqlmesh.set_defaults(handler=_sqlmesh)
+
+    docs = commands.add_parser("docs", help="write docs/columns.md: each model column's raw fields")
+    docs.add_argument("--output", metavar="PATH", help="default: docs/columns.md")
+    docs.add_argument("--check", action="store_true", help="exit 1 if PATH differs from the models")
+    docs.set_defaults(handler=_docs)
 
     args = parser.parse_args(argv)
     return args.handler(args)
