@@ -21,14 +21,15 @@ export UV_COMPILE_BYTECODE := 1
 ARGS ?=
 PYTHON_CODE := src tests benchmarks connectors simulators pyairbyte macros
 
-.PHONY: help setup browser run test test-connectors test-project lint gate plan report clean
+.PHONY: help setup browser run test test-connectors test-project lint docs gate plan report clean
 
 help:
 	@echo "make run    - the whole pipeline on the embedded default (simulator -> DuckDB -> models -> gate)"
 	@echo "make test   - every test (connectors, SQLMesh unit tests, simulators, end to end)"
 	@echo "make setup  - only create the environments (uv, root, pyairbyte, each connector)"
 	@echo "make plan   - sqlmesh plan dev with the loads pinned (ENV=dev)"
-	@echo "make lint   - lock files current, ruff (check + format), mypy on src/, sqlfluff, sqlmesh format + lint"
+	@echo "make lint   - lock files current, ruff (check + format), mypy on src/, sqlfluff, sqlmesh format + lint, docs current"
+	@echo "make docs   - regenerate docs/columns.md (each model column's raw field or parent columns) from the models"
 	@echo "make bench  - timings beside their floors at two scales, appended to benchmarks/RESULTS.md"
 
 # uv itself, pinned, in a private venv: nothing is installed by hand or globally.
@@ -81,6 +82,10 @@ lint:
 	.venv/bin/sqlfluff lint models audits
 	.venv/bin/commerce-stack sqlmesh format --check
 	.venv/bin/commerce-stack sqlmesh lint
+	.venv/bin/commerce-stack docs --check
+
+docs: setup
+	.venv/bin/commerce-stack docs
 
 ENV ?= dev
 plan: setup
