@@ -2,7 +2,7 @@ AUDIT (
   name assert_order_total_equals_sum_of_lines
 );
 
-/* Orders whose total is not items - discount + shipping + other charges, or whose items_amount, line_count or item_quantity differ from their lines in marts.order_lines. */
+/* Orders whose total is not items - discount + shipping + tax + other charges, or whose items_amount, line_count or item_quantity differ from their lines in marts.order_lines. */
 WITH line_totals AS (
   SELECT
     order_key,
@@ -20,9 +20,10 @@ WITH line_totals AS (
     items_amount,
     discount_amount,
     shipping_amount,
+    tax_amount,
     other_charges_amount,
     order_total,
-    items_amount - discount_amount + shipping_amount + other_charges_amount AS expected_total
+    items_amount - discount_amount + shipping_amount + tax_amount + other_charges_amount AS expected_total
   FROM @this_model
 )
 SELECT
@@ -30,6 +31,7 @@ SELECT
   orders.items_amount,
   orders.discount_amount,
   orders.shipping_amount,
+  orders.tax_amount,
   orders.other_charges_amount,
   orders.order_total,
   line_totals.items_amount AS lines_items_amount

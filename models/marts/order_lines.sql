@@ -28,6 +28,8 @@ WITH unioned AS (
     cart_lines.quantity,
     products.price AS unit_price,
     cart_lines.quantity * products.price AS line_amount,
+    0 AS discount_amount,
+    0 AS tax_amount,
     'USD' AS currency_code,
     DATE(carts.ordered_at) AS order_date
   FROM staging.stg_fakestore__cart_lines AS cart_lines
@@ -45,6 +47,8 @@ WITH unioned AS (
     order_lines.quantity,
     order_lines.unit_price,
     order_lines.line_amount,
+    0 AS discount_amount, /* Tiny discounts the order, not its lines (marts.orders) */
+    0 AS tax_amount,
     'BRL' AS currency_code,
     orders.order_date
   FROM staging.stg_tinyerp__order_lines AS order_lines
@@ -60,7 +64,9 @@ SELECT
   CONCAT(source, ':', source_product_id)::STRING AS product_key, /* Key of the ordered product (marts.products) */
   quantity::NUMERIC(18, 3) AS quantity, /* Units ordered; fractional for goods sold by weight */
   ROUND(unit_price, 2)::NUMERIC(18, 2) AS unit_price, /* Price per unit; for FakeStore the product's current list price (its carts carry no prices) */
-  ROUND(line_amount, 2)::NUMERIC(18, 2) AS line_amount, /* quantity x unit_price */
+  ROUND(line_amount, 2)::NUMERIC(18, 2) AS line_amount, /* quantity x unit_price, ex tax, before discount: the lines of an order add up to its items_amount */
+  ROUND(discount_amount, 2)::NUMERIC(18, 2) AS discount_amount, /* Discount on the line; 0 where the source discounts only orders (TinyERP) or not at all (FakeStore) */
+  ROUND(tax_amount, 2)::NUMERIC(18, 2) AS tax_amount, /* Tax on the line after its discount; 0 where the source keeps none (FakeStore, TinyERP) */
   currency_code::STRING AS currency_code, /* ISO 4217 currency of the amounts: USD for FakeStore, BRL for TinyERP */
   order_date::DATE AS order_date /* Day the order was placed: UTC for FakeStore, Brasília time for TinyERP */
 FROM unioned

@@ -1,4 +1,4 @@
-/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to. */
+/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to. Every amount is in currency_code; the *_reporting amounts are the same amounts in the reporting currency, converted at fx_rate_to_reporting (marts.exchange_rates, the one place the conversion is defined, as of order_date). net_amount is what the seller keeps of the order: order_total - refunded_amount, and 0 for a cancelled order (its order_total stays what was charged). */
 MODEL (
   name marts.orders,
   kind FULL,
@@ -7,11 +7,23 @@ MODEL (
   grain order_key,
   tags (marts, conformed),
   audits (
-    not_null(columns := [order_key, source, source_order_id, items_amount, order_total]),
+    not_null(
+      columns := [
+        order_key,
+        source,
+        source_order_id,
+        items_amount,
+        order_total,
+        channel_key,
+        is_cancelled
+      ]
+    ),
     unique_values(columns := [order_key]),
     assert_key_prefixed_by_source(key_column := order_key),
     assert_order_total_equals_sum_of_lines,
-    not_null_non_blocking(columns := [ordered_at]),
+    assert_net_amount_and_refunds,
+    assert_foreign_key_exists(key_column := channel_key, parent_model := marts.channels, parent_key := channel_key),
+    not_null_non_blocking(columns := [ordered_at, fx_rate_to_reporting]),
     accepted_range_non_blocking(column := order_total, min_v := 0)
   )
 );
@@ -45,11 +57,12 @@ WITH line_totals AS (
   GROUP BY
     tax_id
 ), unioned AS (
-  /* FakeStore: every cart is a placed webshop order with no discounts, shipping or other charges, so its total is its items */
+  /* FakeStore: every cart is a placed webshop order with no discounts, shipping, tax, other charges or refunds, so its total is its items */
   SELECT
     'fakestore' AS source,
     carts.cart_id::STRING AS source_order_id,
-    'webshop' AS channel,
+    'webshop' AS channel_name,
+    NULL::STRING AS sub_channel,
     CONCAT('fakestore:', carts.user_id::STRING) AS customer_key,
     'placed' AS order_status,
     carts.ordered_at,
@@ -58,14 +71,18 @@ WITH line_totals AS (
     COALESCE(line_totals.items_amount, 0) AS items_amount,
     0 AS discount_amount,
     0 AS shipping_amount,
+    0 AS tax_amount,
     0 AS other_charges_amount,
     COALESCE(line_totals.items_amount, 0) AS order_total,
+    0 AS refunded_amount,
+    'USD' AS fx_base_currency,
+    1 AS fx_base_rate,
     carts.extracted_at
   FROM staging.stg_fakestore__carts AS carts
   LEFT JOIN line_totals
     ON line_totals.order_key = CONCAT('fakestore:', carts.cart_id::STRING)
   UNION ALL
-  /* TinyERP keeps the amounts Tiny computed (so total = parts is a real check). Walk-in sales ("Consumidor Final", no code or tax id) have no customer. A POS sale is a store sale; an order with an e-commerce channel is a webshop order; the rest were keyed into the ERP directly. */
+  /* TinyERP keeps the amounts Tiny computed (so total = parts is a real check); Tiny's orders carry no tax or refund amounts. Walk-in sales ("Consumidor Final", no code or tax id) have no customer. A POS sale is a store sale; an order with an e-commerce channel is a webshop order; the rest were keyed into the ERP directly. */
   SELECT
     'tinyerp' AS source,
     orders.order_id::STRING AS source_order_id,
@@ -75,7 +92,8 @@ WITH line_totals AS (
       WHEN NOT orders.sales_channel IS NULL
       THEN 'webshop'
       ELSE 'direct'
-    END AS channel,
+    END AS channel_name,
+    NULL AS sub_channel,
     CONCAT('tinyerp:', COALESCE(by_code.contact_id, by_tax_id.contact_id)::STRING) AS customer_key, /* NULL when neither matches */
     orders.order_status,
     orders.ordered_at,
@@ -84,8 +102,12 @@ WITH line_totals AS (
     orders.items_amount,
     orders.discount_amount,
     orders.shipping_amount,
+    0 AS tax_amount,
     orders.other_charges_amount,
     orders.order_total,
+    0 AS refunded_amount,
+    'BRL' AS fx_base_currency,
+    1 AS fx_base_rate,
     orders.extracted_at
   FROM staging.stg_tinyerp__orders AS orders
   LEFT JOIN tinyerp_customer_by_code AS by_code
@@ -95,13 +117,15 @@ WITH line_totals AS (
   LEFT JOIN staging.stg_tinyerp__pos_sales AS pos_sales
     ON orders.order_id = pos_sales.pos_sale_id
 ), totals AS (
-  /* LEFT JOIN: an order without lines is still an order, with no lines and no units. */
+  /* LEFT JOIN: an order without lines is still an order, with no lines and no units. The channel comes from marts.channels (its key rule is stated there); the rate to the reporting currency from marts.exchange_rates, as of the order's day, after the source's own rate to its base currency where it has one. */
   SELECT
     unioned.source,
     unioned.source_order_id,
-    unioned.channel,
+    channels.channel_key,
+    channels.channel,
     unioned.customer_key,
     unioned.order_status,
+    COALESCE(unioned.order_status = 'cancelled', FALSE) AS is_cancelled,
     unioned.ordered_at,
     unioned.order_date,
     unioned.currency_code,
@@ -110,29 +134,87 @@ WITH line_totals AS (
     unioned.items_amount,
     unioned.discount_amount,
     unioned.shipping_amount,
+    unioned.tax_amount,
     unioned.other_charges_amount,
     unioned.order_total,
+    unioned.refunded_amount,
+    fx.reporting_currency,
+    ROUND(unioned.fx_base_rate * fx.rate_to_reporting, 9) AS fx_rate_to_reporting,
     unioned.extracted_at
   FROM unioned
   LEFT JOIN line_totals
     ON line_totals.order_key = CONCAT(unioned.source, ':', unioned.source_order_id)
+  LEFT JOIN marts.channels AS channels
+    ON (
+      unioned.source = channels.source
+      AND unioned.channel_name = channels.channel_name
+      AND COALESCE(unioned.sub_channel, '') = COALESCE(channels.sub_channel, '')
+    )
+  LEFT JOIN marts.exchange_rates AS fx
+    ON (
+      unioned.fx_base_currency = fx.currency_code
+      AND unioned.order_date >= fx.valid_from
+      AND unioned.order_date < fx.valid_to
+    )
+), amounts AS (
+  SELECT
+    source,
+    source_order_id,
+    channel_key,
+    channel,
+    customer_key,
+    order_status,
+    is_cancelled,
+    ordered_at,
+    order_date,
+    currency_code,
+    line_count,
+    item_quantity,
+    ROUND(items_amount, 2)::NUMERIC(18, 2) AS items_amount,
+    ROUND(discount_amount, 2)::NUMERIC(18, 2) AS discount_amount,
+    ROUND(shipping_amount, 2)::NUMERIC(18, 2) AS shipping_amount,
+    ROUND(tax_amount, 2)::NUMERIC(18, 2) AS tax_amount,
+    ROUND(other_charges_amount, 2)::NUMERIC(18, 2) AS other_charges_amount,
+    ROUND(order_total, 2)::NUMERIC(18, 2) AS order_total,
+    ROUND(refunded_amount, 2)::NUMERIC(18, 2) AS refunded_amount,
+    CASE
+      WHEN is_cancelled
+      THEN 0
+      ELSE ROUND(order_total, 2) - ROUND(refunded_amount, 2)
+    END::NUMERIC(18, 2) AS net_amount,
+    reporting_currency,
+    fx_rate_to_reporting::NUMERIC(18, 9) AS fx_rate_to_reporting,
+    extracted_at
+  FROM totals
 )
 SELECT
   CONCAT(source, ':', source_order_id)::STRING AS order_key, /* Source-prefixed order key, e.g. fakestore:1, tinyerp:884100008 */
   source::STRING AS source, /* Source system the row comes from */
-  channel::STRING AS channel, /* Sales channel: webshop, pos (store counter) or direct (keyed into the ERP) */
+  channel::STRING AS channel, /* Sales channel: marketplace, webshop, pos (store counter) or direct (keyed in by the seller) */
+  channel_key::STRING AS channel_key, /* Key of the sales channel (marts.channels), e.g. tinyerp:pos */
   source_order_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id, the TinyERP order id) */
   customer_key::STRING AS customer_key, /* Key of the ordering customer (marts.customers); NULL for anonymous walk-in sales */
   order_status::STRING AS order_status, /* placed, processing, shipped, delivered, cancelled or returned; FakeStore carts are all placed */
+  is_cancelled::BOOL AS is_cancelled, /* The order was cancelled (order_status cancelled): it counts in no sales */
+  (
+    refunded_amount > 0
+  )::BOOL AS is_refunded, /* Part or all of the order was refunded (refunded_amount > 0) */
   ordered_at::TIMESTAMP AS ordered_at, /* When the order was placed (UTC); both sources record only the day (TinyERP: midnight in Brasília) */
   order_date::DATE AS order_date, /* Day the order was placed: UTC for FakeStore, Brasília time for TinyERP */
   currency_code::STRING AS currency_code, /* ISO 4217 currency of the amounts: USD for FakeStore, BRL for TinyERP */
   line_count::INT64 AS line_count, /* Number of order lines */
   item_quantity::NUMERIC(18, 3) AS item_quantity, /* Units ordered over all lines; fractional for goods sold by weight */
-  ROUND(items_amount, 2)::NUMERIC(18, 2) AS items_amount, /* Value of the items, the sum of the line amounts */
-  ROUND(discount_amount, 2)::NUMERIC(18, 2) AS discount_amount, /* Order-level discount */
-  ROUND(shipping_amount, 2)::NUMERIC(18, 2) AS shipping_amount, /* Shipping charged to the customer */
-  ROUND(other_charges_amount, 2)::NUMERIC(18, 2) AS other_charges_amount, /* Other charges on the order (TinyERP outras despesas) */
-  ROUND(order_total, 2)::NUMERIC(18, 2) AS order_total, /* items_amount - discount_amount + shipping_amount + other_charges_amount */
+  items_amount::NUMERIC(18, 2) AS items_amount, /* Value of the items, the sum of the line amounts (ex tax, before discount) */
+  discount_amount::NUMERIC(18, 2) AS discount_amount, /* Order discount */
+  shipping_amount::NUMERIC(18, 2) AS shipping_amount, /* Shipping charged to the customer (ex tax) */
+  tax_amount::NUMERIC(18, 2) AS tax_amount, /* Tax charged on the order; 0 where the source keeps none (FakeStore, TinyERP) */
+  other_charges_amount::NUMERIC(18, 2) AS other_charges_amount, /* Other charges on the order (TinyERP outras despesas) */
+  order_total::NUMERIC(18, 2) AS order_total, /* What was charged: items_amount - discount_amount + shipping_amount + tax_amount + other_charges_amount */
+  refunded_amount::NUMERIC(18, 2) AS refunded_amount, /* Refunded to the customer; 0 where none (FakeStore and TinyERP record no refunds) */
+  net_amount::NUMERIC(18, 2) AS net_amount, /* What the seller keeps: order_total - refunded_amount; 0 for a cancelled order */
+  reporting_currency::STRING AS reporting_currency, /* ISO 4217 reporting currency (SQLMesh variable reporting_currency, env REPORTING_CURRENCY) */
+  fx_rate_to_reporting::NUMERIC(18, 9) AS fx_rate_to_reporting, /* Units of reporting currency per unit of currency_code on order_date (marts.exchange_rates); NULL when the seed lacks the currency */
+  ROUND(order_total * fx_rate_to_reporting, 2)::NUMERIC(18, 2) AS order_total_reporting, /* order_total in the reporting currency: order_total x fx_rate_to_reporting, to the cent */
+  ROUND(net_amount * fx_rate_to_reporting, 2)::NUMERIC(18, 2) AS net_amount_reporting, /* net_amount in the reporting currency: net_amount x fx_rate_to_reporting, to the cent */
   extracted_at::TIMESTAMP AS loaded_at /* When this version of the order was extracted from the source (UTC) */
-FROM totals
+FROM amounts

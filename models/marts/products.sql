@@ -1,4 +1,4 @@
-/* Conformed products: one row per product per source, keyed by a source-prefixed key so sources never collide. FakeStore products are priced in USD, TinyERP products in BRL (their list price). */
+/* Conformed products: one row per product per source, keyed by a source-prefixed key so sources never collide. FakeStore products are priced in USD, TinyERP products in BRL (their list price, with their cost price). */
 MODEL (
   name marts.products,
   kind FULL,
@@ -11,7 +11,8 @@ MODEL (
     unique_values(columns := [product_key]),
     assert_key_prefixed_by_source(key_column := product_key),
     not_null_non_blocking(columns := [product_name, unit_price]),
-    accepted_range_non_blocking(column := unit_price, min_v := 0)
+    accepted_range_non_blocking(column := unit_price, min_v := 0),
+    accepted_range_non_blocking(column := unit_cost, min_v := 0)
   )
 );
 
@@ -21,11 +22,13 @@ WITH unioned AS (
     'fakestore' AS source,
     product_id::STRING AS source_product_id,
     NULL AS sku,
+    NULL AS barcode,
     title AS product_name,
     description,
     category,
     image_url,
     price AS unit_price,
+    NULL AS unit_cost,
     'USD' AS currency_code,
     rating_rate AS rating,
     rating_count,
@@ -37,11 +40,13 @@ WITH unioned AS (
     'tinyerp' AS source,
     product_id::STRING AS source_product_id,
     sku,
+    gtin AS barcode,
     product_name,
     NULL AS description,
     top_category AS category,
     NULL AS image_url,
     list_price AS unit_price,
+    cost_price AS unit_cost,
     'BRL' AS currency_code,
     NULL AS rating,
     NULL AS rating_count,
@@ -53,11 +58,13 @@ SELECT
   source::STRING AS source, /* Source system the row comes from */
   source_product_id::STRING AS source_product_id, /* Product id in the source system */
   sku::STRING AS sku, /* Seller's product code (SKU) where the source has one (TinyERP codigo) */
+  barcode::STRING AS barcode, /* GTIN/EAN barcode as text (leading zeros kept) where the source has one (TinyERP gtin) */
   product_name::STRING AS product_name, /* Product name */
   description::STRING AS description, /* Product description */
   category::STRING AS category, /* Category name as the source spells it (TinyERP: the top of its category path) */
   image_url::STRING AS image_url, /* URL of the product image */
   ROUND(unit_price, 2)::NUMERIC(18, 2) AS unit_price, /* Current list price, in currency_code */
+  ROUND(unit_cost, 2)::NUMERIC(18, 2) AS unit_cost, /* What one unit costs the seller (purchase or cost price), in currency_code; NULL for sources without cost (FakeStore) */
   currency_code::STRING AS currency_code, /* ISO 4217 currency of unit_price: USD for FakeStore, BRL for TinyERP */
   rating::FLOAT64 AS rating, /* Average customer rating, 0 to 5 */
   rating_count::INT64 AS rating_count, /* Number of customer ratings */

@@ -29,7 +29,7 @@ os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 SUITES_DIR = expectations_dir() / "expectations"  # COMMERCE_EXPECTATIONS_DIR, as for the gate
 MODELS_DIR = ROOT / "models"
-SCHEMAS = ("marts", "staging")
+SCHEMAS = ("marts", "reference", "staging")
 
 # --- the warehouse ------------------------------------------------------------------------------
 

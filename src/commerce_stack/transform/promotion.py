@@ -27,7 +27,7 @@ from commerce_stack.paths import project_dir, runs_dir, warehouse_path
 from commerce_stack.transform.loads import SourceLoad
 
 # What SQLMesh builds from (its tests run in every plan, so they count too).
-PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "macros", "audits", "tests/models")
+PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "seeds", "macros", "audits", "tests/models")
 _ENV_VAR = re.compile(r"env_var\('([A-Z0-9_]+)'")
 
 
