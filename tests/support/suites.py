@@ -22,7 +22,7 @@ import pytest
 
 from commerce_stack.paths import ROOT
 from commerce_stack.quality.gate import expectations_dir
-from support import raw_tinyerp
+from support import raw_linnworks, raw_tinyerp
 from support.raw_fakestore import ADDRESS, META, RAW_DDL
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -64,6 +64,8 @@ def _load_raw(warehouse: Path) -> None:
         con.execute(RAW_DDL)
         con.execute(raw_tinyerp.RAW_DDL)
         raw_tinyerp.insert_sample_records(con, EXTRACTED)  # one consistent record per stream
+        con.execute(raw_linnworks.RAW_DDL)
+        raw_linnworks.insert_sample_records(con, EXTRACTED)  # one consistent record per stream
         con.executemany(
             "INSERT INTO raw_fakestore.products VALUES (?, ?, CAST(? AS DECIMAL(38, 9)), 'A description.',"
             " 'jewelery', 'https://fakestoreapi.com/img/x.jpg', CAST(? AS JSON), 'p' || CAST(? AS VARCHAR),"
@@ -95,6 +97,7 @@ def build_with_sqlmesh(directory: Path) -> Path:
         monkeypatch.setenv("COMMERCE_WAREHOUSE_PATH", str(warehouse))
         monkeypatch.setenv("LOADED_THROUGH_FAKESTORE", PIN)
         monkeypatch.setenv("LOADED_THROUGH_TINYERP", PIN)
+        monkeypatch.setenv("LOADED_THROUGH_LINNWORKS", PIN)
         for name in ("SQLMESH_ENABLE_BIGQUERY", "SQLMESH_GATEWAY"):
             monkeypatch.delenv(name, raising=False)
         context = Context(paths=str(ROOT), gateway="duckdb")

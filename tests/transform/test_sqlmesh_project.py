@@ -17,7 +17,7 @@ import sqlglot
 import yaml
 from sqlglot import exp
 from sqlmesh import Context
-from support import raw_tinyerp
+from support import raw_linnworks, raw_tinyerp
 from support.raw_fakestore import ADDRESS, META, RAW_DDL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +40,8 @@ def _isolate_environment(monkeypatch: pytest.MonkeyPatch, warehouse: Path) -> No
     for name in (
         "LOADED_THROUGH_FAKESTORE",
         "LOADED_THROUGH_TINYERP",
+        "LOADED_THROUGH_LINNWORKS",
+        "LINNWORKS_BASE_CURRENCY",
         "SQLMESH_ENABLE_BIGQUERY",
         "SQLMESH_GATEWAY",
     ):
@@ -107,7 +109,7 @@ def test_every_model_renders(ctx: Context, dialect: str) -> None:
 
 # --- pinned loads ----------------------------------------------------------------------------
 
-SOURCES = ("fakestore", "tinyerp")
+SOURCES = ("fakestore", "tinyerp", "linnworks")
 
 
 def _versions(warehouse: Path, loads: dict[str, str]) -> dict[str, tuple[str, str, set[str]]]:
@@ -196,6 +198,7 @@ def _load_raw(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         con.execute(RAW_DDL)
         con.execute(raw_tinyerp.RAW_DDL)  # empty: these tests are about the FakeStore rows
+        con.execute(raw_linnworks.RAW_DDL)
         con.executemany(
             "INSERT INTO raw_fakestore.products VALUES (?, ?, CAST(? AS DECIMAL(38, 9)), 'A description.',"
             " 'jewelery', 'https://fakestoreapi.com/img/x.jpg', CAST(? AS JSON), ?, CAST(? AS TIMESTAMP),"
