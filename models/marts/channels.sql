@@ -1,4 +1,4 @@
-/* Conformed sales channels: one row per channel per source. channel is the conformed kind (marketplace, webshop, pos, direct); channel_name the source's own name for it (Linnworks' order Source, e.g. AMAZON) or, for a source that names none, the channel itself; sub_channel the source's finer split (Linnworks' SubSource, e.g. amazon.co.uk), NULL where none. Key rule, the only one: channel_key = '<source>:<channel_name>', followed by '/<sub_channel>' when there is a sub_channel (fakestore:webshop, tinyerp:pos, linnworks:AMAZON/amazon.co.uk). marts.orders takes its channel_key from this model, so every order's key is one of these rows. */
+/* Conformed sales channels: one row per channel per source (FakeStore's and TinyERP's fixed ones, and every Linnworks Source/SubSource that has an order). channel is the conformed kind (marketplace, webshop, pos, direct); channel_name the source's own name for it (Linnworks' order Source, e.g. AMAZON) or, for a source that names none, the channel itself; sub_channel the source's finer split (Linnworks' SubSource, e.g. amazon.co.uk), NULL where none. Key rule, the only one: channel_key = '<source>:<channel_name>', followed by '/<sub_channel>' when there is a sub_channel (fakestore:webshop, tinyerp:pos, linnworks:AMAZON/amazon.co.uk). marts.orders takes its channel_key from this model, so every order's key is one of these rows. */
 MODEL (
   name marts.channels,
   kind FULL,
@@ -41,6 +41,20 @@ WITH unioned AS (
     'direct' AS channel,
     'direct' AS channel_name,
     NULL AS sub_channel
+  UNION ALL
+  /* Linnworks: every Source/SubSource its processed orders came through. Amazon and eBay are marketplaces, DIRECT orders are keyed in by the seller, and every other source (Shopify and the like) is a web shop. An order without a Source counts under UNKNOWN (marts.orders uses the same name). */
+  SELECT DISTINCT
+    'linnworks' AS source,
+    CASE
+      WHEN UPPER(COALESCE(channel_source, 'UNKNOWN')) IN ('AMAZON', 'EBAY')
+      THEN 'marketplace'
+      WHEN UPPER(COALESCE(channel_source, 'UNKNOWN')) = 'DIRECT'
+      THEN 'direct'
+      ELSE 'webshop'
+    END AS channel,
+    COALESCE(channel_source, 'UNKNOWN') AS channel_name,
+    channel_subsource AS sub_channel
+  FROM staging.stg_linnworks__processed_orders
 )
 SELECT
   CONCAT(

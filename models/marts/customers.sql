@@ -1,4 +1,4 @@
-/* Conformed customers: one row per customer per source, keyed by a source-prefixed key so sources never collide. FakeStore users and TinyERP contacts are customers. */
+/* Conformed customers: one row per customer per source, keyed by a source-prefixed key so sources never collide. FakeStore users and TinyERP contacts are customers; so is every e-mail address on a Linnworks order (one row per address). */
 MODEL (
   name marts.customers,
   kind FULL,
@@ -57,11 +57,66 @@ WITH unioned AS (
     NULL AS longitude,
     extracted_at
   FROM staging.stg_tinyerp__contacts
+  UNION ALL
+  /* Linnworks keeps no customer records: a customer is an e-mail address on processed orders, with the name and country of the latest order (received last). The key is a digest of the e-mail, so no e-mail is in a key; orders without an e-mail have no customer. Only the country name is staged (addresses stay in raw), mapped to its ISO code. */
+  SELECT
+    'linnworks' AS source,
+    TO_HEX(MD5(customer_email)) AS source_customer_id,
+    customer_name,
+    customer_email AS email,
+    NULL AS username,
+    NULL AS first_name,
+    NULL AS last_name,
+    NULL AS tax_id,
+    NULL AS phone,
+    NULL AS street,
+    NULL AS street_number,
+    NULL AS city,
+    NULL AS region_code,
+    NULL AS postal_code,
+    CASE
+      WHEN UPPER(TRIM(customer_country)) IN ('UNITED KINGDOM', 'UK', 'GREAT BRITAIN')
+      THEN 'GB'
+      WHEN UPPER(TRIM(customer_country)) IN ('ENGLAND', 'SCOTLAND', 'WALES', 'NORTHERN IRELAND')
+      THEN 'GB'
+      WHEN UPPER(TRIM(customer_country)) IN ('IRELAND', 'REPUBLIC OF IRELAND')
+      THEN 'IE'
+      WHEN UPPER(TRIM(customer_country)) IN ('UNITED STATES', 'UNITED STATES OF AMERICA', 'USA')
+      THEN 'US'
+      WHEN UPPER(TRIM(customer_country)) IN ('GERMANY', 'DEUTSCHLAND')
+      THEN 'DE'
+      WHEN UPPER(TRIM(customer_country)) = 'FRANCE'
+      THEN 'FR'
+      WHEN UPPER(TRIM(customer_country)) IN ('NETHERLANDS', 'THE NETHERLANDS', 'HOLLAND')
+      THEN 'NL'
+      WHEN UPPER(TRIM(customer_country)) IN ('SPAIN', 'ESPAÑA')
+      THEN 'ES'
+      WHEN UPPER(TRIM(customer_country)) IN ('ITALY', 'ITALIA')
+      THEN 'IT'
+      WHEN UPPER(TRIM(customer_country)) = 'BELGIUM'
+      THEN 'BE'
+      WHEN UPPER(TRIM(customer_country)) = 'AUSTRIA'
+      THEN 'AT'
+      WHEN UPPER(TRIM(customer_country)) = 'CANADA'
+      THEN 'CA'
+      WHEN UPPER(TRIM(customer_country)) = 'AUSTRALIA'
+      THEN 'AU'
+      WHEN UPPER(TRIM(customer_country)) LIKE '__' /* already a code */
+      THEN UPPER(TRIM(customer_country))
+    END AS country_code, /* NULL for a country name not listed here */
+    NULL AS latitude,
+    NULL AS longitude,
+    extracted_at
+  FROM staging.stg_linnworks__order_details
+  WHERE
+    NOT customer_email IS NULL
+  QUALIFY
+    ROW_NUMBER() OVER (PARTITION BY customer_email ORDER BY received_at DESC, order_number DESC) = 1
 )
 SELECT
-  CONCAT(source, ':', source_customer_id)::STRING AS customer_key, /* Source-prefixed customer key, e.g. fakestore:1, tinyerp:708490398 */
+  CONCAT(source, ':', source_customer_id)::STRING AS customer_key, /* Source-prefixed customer key, e.g. fakestore:1, tinyerp:708490398, linnworks:<MD5 hex of the lower-cased e-mail> */
   source::STRING AS source, /* Source system the row comes from */
-  source_customer_id::STRING AS source_customer_id, /* Customer id in the source system */
+  source_customer_id::STRING AS source_customer_id, /* Customer id in the source system; Linnworks, which has none: the MD5 hex digest of the e-mail */
   customer_name::STRING AS customer_name, /* Full name, or a company's legal name */
   email::STRING AS email, /* Email address, lower-cased */
   username::STRING AS username, /* Login name in the source system */

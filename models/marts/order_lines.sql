@@ -1,4 +1,4 @@
-/* Conformed order lines: one row per product line of an order, keyed by a source-prefixed key so sources never collide. FakeStore cart lines carry no prices, so each line is priced at the product's current list price (USD); TinyERP lines carry their own unit price (BRL) and may have fractional quantities (kg). */
+/* Conformed order lines: one row per product line of an order, keyed by a source-prefixed key so sources never collide. FakeStore cart lines carry no prices, so each line is priced at the product's current list price (USD); TinyERP lines carry their own unit price (BRL) and may have fractional quantities (kg); Linnworks lines carry their own price, discount and tax in the order's currency. */
 MODEL (
   name marts.order_lines,
   kind FULL,
@@ -54,19 +54,36 @@ WITH unioned AS (
   FROM staging.stg_tinyerp__order_lines AS order_lines
   LEFT JOIN staging.stg_tinyerp__orders AS orders
     ON order_lines.order_id = orders.order_id
+  UNION ALL
+  /* Linnworks: each line's own price, discount and tax in the order's currency; the order date is the day the order was received, in London (as marts.orders) */
+  SELECT
+    'linnworks' AS source,
+    order_lines.order_id AS source_order_id,
+    order_lines.line_number,
+    order_lines.stock_item_id AS source_product_id,
+    order_lines.quantity,
+    order_lines.unit_price,
+    order_lines.line_amount, /* Linnworks Cost = quantity x unit price, ex tax, before discount */
+    order_lines.discount_amount,
+    order_lines.tax_amount,
+    order_lines.currency_code,
+    DATE(DATETIME(orders.received_at, 'Europe/London')) AS order_date
+  FROM staging.stg_linnworks__order_lines AS order_lines
+  LEFT JOIN staging.stg_linnworks__processed_orders AS orders
+    ON order_lines.order_id = orders.order_id
 )
 SELECT
   CONCAT(source, ':', source_order_id, ':', line_number::STRING)::STRING AS order_line_key, /* Source-prefixed line key, <source>:<order id>:<line_number> */
   CONCAT(source, ':', source_order_id)::STRING AS order_key, /* Key of the order the line belongs to (marts.orders) */
   source::STRING AS source, /* Source system the row comes from */
-  source_order_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id, the TinyERP order id) */
+  source_order_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id, the TinyERP order id, the Linnworks order GUID) */
   line_number::INT64 AS line_number, /* 1-based position of the line in its order */
-  CONCAT(source, ':', source_product_id)::STRING AS product_key, /* Key of the ordered product (marts.products) */
+  CONCAT(source, ':', source_product_id)::STRING AS product_key, /* Key of the ordered product (marts.products); Linnworks: linnworks:<stock item GUID> */
   quantity::NUMERIC(18, 3) AS quantity, /* Units ordered; fractional for goods sold by weight */
   ROUND(unit_price, 2)::NUMERIC(18, 2) AS unit_price, /* Price per unit; for FakeStore the product's current list price (its carts carry no prices) */
   ROUND(line_amount, 2)::NUMERIC(18, 2) AS line_amount, /* quantity x unit_price, ex tax, before discount: the lines of an order add up to its items_amount */
-  ROUND(discount_amount, 2)::NUMERIC(18, 2) AS discount_amount, /* Discount on the line; 0 where the source discounts only orders (TinyERP) or not at all (FakeStore) */
-  ROUND(tax_amount, 2)::NUMERIC(18, 2) AS tax_amount, /* Tax on the line after its discount; 0 where the source keeps none (FakeStore, TinyERP) */
-  currency_code::STRING AS currency_code, /* ISO 4217 currency of the amounts: USD for FakeStore, BRL for TinyERP */
-  order_date::DATE AS order_date /* Day the order was placed: UTC for FakeStore, Brasília time for TinyERP */
+  ROUND(discount_amount, 2)::NUMERIC(18, 2) AS discount_amount, /* Discount on the line (Linnworks Discount); 0 where the source discounts only orders (TinyERP) or not at all (FakeStore) */
+  ROUND(tax_amount, 2)::NUMERIC(18, 2) AS tax_amount, /* Tax on the line after its discount (Linnworks Tax); 0 where the source keeps none (FakeStore, TinyERP) */
+  currency_code::STRING AS currency_code, /* ISO 4217 currency of the amounts: USD for FakeStore, BRL for TinyERP, the order's own for Linnworks */
+  order_date::DATE AS order_date /* Day the order was placed: UTC for FakeStore, Brasília time for TinyERP, London time for Linnworks */
 FROM unioned

@@ -1,10 +1,39 @@
-/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to. Every amount is in currency_code; the *_reporting amounts are the same amounts in the reporting currency, converted at fx_rate_to_reporting (marts.exchange_rates, the one place the conversion is defined, as of order_date). net_amount is what the seller keeps of the order: order_total - refunded_amount, and 0 for a cancelled order (its order_total stays what was charged). */
+/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to; a Linnworks order is a processed order (stg_linnworks__processed_orders) with its details (refund, status, customer, conversion rate: stg_linnworks__order_details), in its own currency (GBP, EUR, USD). Every amount is in currency_code; the *_reporting amounts are the same amounts in the reporting currency, converted at fx_rate_to_reporting (marts.exchange_rates, the one place the conversion is defined, as of order_date). net_amount is what the seller keeps of the order: order_total - refunded_amount, and 0 for a cancelled order (its order_total stays what was charged). */
 MODEL (
   name marts.orders,
   kind FULL,
   owner analytics_engineering,
   cron '@daily',
   grain order_key,
+  columns (
+    order_key STRING,
+    source STRING,
+    channel STRING,
+    channel_key STRING,
+    source_order_id STRING,
+    customer_key STRING,
+    order_status STRING,
+    is_cancelled BOOL,
+    is_refunded BOOL,
+    ordered_at TIMESTAMP,
+    order_date DATE,
+    currency_code STRING,
+    line_count INT64,
+    item_quantity NUMERIC(18, 3),
+    items_amount NUMERIC(18, 2),
+    discount_amount NUMERIC(18, 2),
+    shipping_amount NUMERIC(18, 2),
+    tax_amount NUMERIC(18, 2),
+    other_charges_amount NUMERIC(18, 2),
+    order_total NUMERIC(18, 2),
+    refunded_amount NUMERIC(18, 2),
+    net_amount NUMERIC(18, 2),
+    reporting_currency STRING,
+    fx_rate_to_reporting NUMERIC(18, 9),
+    order_total_reporting NUMERIC(18, 2),
+    net_amount_reporting NUMERIC(18, 2),
+    loaded_at TIMESTAMP
+  ),
   tags (marts, conformed),
   audits (
     not_null(
@@ -116,6 +145,41 @@ WITH line_totals AS (
     ON orders.customer_tax_id = by_tax_id.tax_id
   LEFT JOIN staging.stg_tinyerp__pos_sales AS pos_sales
     ON orders.order_id = pos_sales.pos_sale_id
+  UNION ALL
+  /* Linnworks: TotalCharge = Subtotal - TotalDiscount + PostageCostExTax + Tax (the total Linnworks computed, so total = parts is a check). A processed order has been dispatched (shipped) unless it was cancelled or a line came back (returned). The day is the one in London, where the seller is: DATE(DATETIME(ts, zone)), not DATE(ts, zone), which sqlglot makes a session-dependent cast on DuckDB (docs/tooling.md §4). The customer is keyed by a digest of the e-mail, never the e-mail itself. ConversionRate turns the order's currency into the account's base currency (variable linnworks_base_currency), which marts.exchange_rates then converts to the reporting currency. */
+  SELECT
+    'linnworks' AS source,
+    processed.order_id AS source_order_id,
+    COALESCE(processed.channel_source, 'UNKNOWN') AS channel_name, /* as marts.channels names a channel */
+    processed.channel_subsource AS sub_channel,
+    CONCAT('linnworks:', TO_HEX(MD5(details.customer_email))) AS customer_key, /* NULL without an e-mail */
+    CASE
+      WHEN processed.is_cancelled
+      THEN 'cancelled'
+      WHEN details.order_status = 'returned'
+      THEN 'returned'
+      ELSE 'shipped'
+    END AS order_status,
+    processed.received_at AS ordered_at,
+    DATE(DATETIME(processed.received_at, 'Europe/London')) AS order_date,
+    processed.currency_code,
+    processed.subtotal AS items_amount,
+    processed.total_discount AS discount_amount,
+    processed.postage_cost_ex_tax AS shipping_amount,
+    processed.tax_amount,
+    0 AS other_charges_amount,
+    processed.total_charge AS order_total,
+    COALESCE(details.total_refunded, 0) AS refunded_amount,
+    @VAR('linnworks_base_currency') AS fx_base_currency,
+    details.conversion_rate AS fx_base_rate,
+    CASE
+      WHEN details.extracted_at > processed.extracted_at
+      THEN details.extracted_at
+      ELSE processed.extracted_at
+    END AS extracted_at
+  FROM staging.stg_linnworks__processed_orders AS processed
+  LEFT JOIN staging.stg_linnworks__order_details AS details
+    ON processed.order_id = details.order_id
 ), totals AS (
   /* LEFT JOIN: an order without lines is still an order, with no lines and no units. The channel comes from marts.channels (its key rule is stated there); the rate to the reporting currency from marts.exchange_rates, as of the order's day, after the source's own rate to its base currency where it has one. */
   SELECT
@@ -183,37 +247,37 @@ WITH line_totals AS (
       ELSE ROUND(order_total, 2) - ROUND(refunded_amount, 2)
     END::NUMERIC(18, 2) AS net_amount,
     reporting_currency,
-    fx_rate_to_reporting::NUMERIC(18, 9) AS fx_rate_to_reporting,
+    SAFE_CAST(fx_rate_to_reporting AS NUMERIC(18, 9)) AS fx_rate_to_reporting, /* SAFE_CAST: this query names a variable, so a CAST would lose its (18, 9) on DuckDB (docs/tooling.md §4) */
     extracted_at
   FROM totals
 )
 SELECT
-  CONCAT(source, ':', source_order_id)::STRING AS order_key, /* Source-prefixed order key, e.g. fakestore:1, tinyerp:884100008 */
+  CONCAT(source, ':', source_order_id)::STRING AS order_key, /* Source-prefixed order key, e.g. fakestore:1, tinyerp:884100008, linnworks:<order GUID> */
   source::STRING AS source, /* Source system the row comes from */
-  channel::STRING AS channel, /* Sales channel: marketplace, webshop, pos (store counter) or direct (keyed in by the seller) */
-  channel_key::STRING AS channel_key, /* Key of the sales channel (marts.channels), e.g. tinyerp:pos */
-  source_order_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id, the TinyERP order id) */
-  customer_key::STRING AS customer_key, /* Key of the ordering customer (marts.customers); NULL for anonymous walk-in sales */
-  order_status::STRING AS order_status, /* placed, processing, shipped, delivered, cancelled or returned; FakeStore carts are all placed */
+  channel::STRING AS channel, /* Sales channel: marketplace (Amazon, eBay), webshop, pos (store counter) or direct (keyed in by the seller) */
+  channel_key::STRING AS channel_key, /* Key of the sales channel (marts.channels), e.g. tinyerp:pos, linnworks:AMAZON/amazon.co.uk */
+  source_order_id::STRING AS source_order_id, /* Order id in the source system (the FakeStore cart id, the TinyERP order id, the Linnworks order GUID) */
+  customer_key::STRING AS customer_key, /* Key of the ordering customer (marts.customers); NULL for anonymous walk-in sales and Linnworks orders without an e-mail */
+  order_status::STRING AS order_status, /* placed, processing, shipped, delivered, cancelled or returned; FakeStore carts are all placed; a Linnworks order is shipped unless cancelled or returned */
   is_cancelled::BOOL AS is_cancelled, /* The order was cancelled (order_status cancelled): it counts in no sales */
   (
     refunded_amount > 0
   )::BOOL AS is_refunded, /* Part or all of the order was refunded (refunded_amount > 0) */
-  ordered_at::TIMESTAMP AS ordered_at, /* When the order was placed (UTC); both sources record only the day (TinyERP: midnight in Brasília) */
-  order_date::DATE AS order_date, /* Day the order was placed: UTC for FakeStore, Brasília time for TinyERP */
-  currency_code::STRING AS currency_code, /* ISO 4217 currency of the amounts: USD for FakeStore, BRL for TinyERP */
+  ordered_at::TIMESTAMP AS ordered_at, /* When the order was placed (UTC); FakeStore and TinyERP record only the day (TinyERP: midnight in Brasília); Linnworks: when the channel received it */
+  order_date::DATE AS order_date, /* Day the order was placed: UTC for FakeStore, Brasília time for TinyERP, London time for Linnworks */
+  currency_code::STRING AS currency_code, /* ISO 4217 currency of the amounts: USD for FakeStore, BRL for TinyERP, the order's own (GBP, EUR, USD) for Linnworks */
   line_count::INT64 AS line_count, /* Number of order lines */
   item_quantity::NUMERIC(18, 3) AS item_quantity, /* Units ordered over all lines; fractional for goods sold by weight */
   items_amount::NUMERIC(18, 2) AS items_amount, /* Value of the items, the sum of the line amounts (ex tax, before discount) */
   discount_amount::NUMERIC(18, 2) AS discount_amount, /* Order discount */
-  shipping_amount::NUMERIC(18, 2) AS shipping_amount, /* Shipping charged to the customer (ex tax) */
-  tax_amount::NUMERIC(18, 2) AS tax_amount, /* Tax charged on the order; 0 where the source keeps none (FakeStore, TinyERP) */
+  shipping_amount::NUMERIC(18, 2) AS shipping_amount, /* Shipping charged to the customer, ex tax (Linnworks PostageCostExTax) */
+  tax_amount::NUMERIC(18, 2) AS tax_amount, /* Tax charged on the order, lines and shipping (Linnworks Tax); 0 where the source keeps none (FakeStore, TinyERP) */
   other_charges_amount::NUMERIC(18, 2) AS other_charges_amount, /* Other charges on the order (TinyERP outras despesas) */
   order_total::NUMERIC(18, 2) AS order_total, /* What was charged: items_amount - discount_amount + shipping_amount + tax_amount + other_charges_amount */
-  refunded_amount::NUMERIC(18, 2) AS refunded_amount, /* Refunded to the customer; 0 where none (FakeStore and TinyERP record no refunds) */
+  refunded_amount::NUMERIC(18, 2) AS refunded_amount, /* Refunded to the customer (Linnworks TotalRefunded); 0 where none (FakeStore and TinyERP record no refunds) */
   net_amount::NUMERIC(18, 2) AS net_amount, /* What the seller keeps: order_total - refunded_amount; 0 for a cancelled order */
   reporting_currency::STRING AS reporting_currency, /* ISO 4217 reporting currency (SQLMesh variable reporting_currency, env REPORTING_CURRENCY) */
-  fx_rate_to_reporting::NUMERIC(18, 9) AS fx_rate_to_reporting, /* Units of reporting currency per unit of currency_code on order_date (marts.exchange_rates); NULL when the seed lacks the currency */
+  fx_rate_to_reporting, /* Units of reporting currency per unit of currency_code on order_date: the rate of marts.exchange_rates, for Linnworks times the order's ConversionRate to the account's base currency; NULL when the seed lacks the currency or Linnworks the rate */
   ROUND(order_total * fx_rate_to_reporting, 2)::NUMERIC(18, 2) AS order_total_reporting, /* order_total in the reporting currency: order_total x fx_rate_to_reporting, to the cent */
   ROUND(net_amount * fx_rate_to_reporting, 2)::NUMERIC(18, 2) AS net_amount_reporting, /* net_amount in the reporting currency: net_amount x fx_rate_to_reporting, to the cent */
   extracted_at::TIMESTAMP AS loaded_at /* When this version of the order was extracted from the source (UTC) */

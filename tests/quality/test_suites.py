@@ -198,6 +198,14 @@ def test_the_models_output_passes_every_suite(warehouse: Warehouse) -> None:
         ("fakestore:2", "fakestore:2", 0, Decimal("0.00"), Decimal("0.00")),
         ("fakestore:3", "fakestore:2", 1, Decimal("47.97"), Decimal("47.97")),
         ("fakestore:4", "fakestore:3", 2, Decimal("141.93"), Decimal("141.93")),
+        # support.raw_linnworks' sample order: tax and postage on top of its line
+        (
+            "linnworks:fe27fc8a-b007-406f-8988-421f065471f9",
+            "linnworks:d15cc958d02474143cce0339b2a8ec29",
+            1,
+            Decimal("15.98"),
+            Decimal("23.97"),
+        ),
         # support.raw_tinyerp's sample order: a discount and shipping, so total != items
         ("tinyerp:884100008", "tinyerp:708490398", 2, Decimal("188.23"), Decimal("182.31")),
     ]
@@ -207,6 +215,7 @@ def test_the_models_output_passes_every_suite(warehouse: Warehouse) -> None:
         "fakestore:3:1",
         "fakestore:4:1",
         "fakestore:4:2",
+        "linnworks:fe27fc8a-b007-406f-8988-421f065471f9:1",
         "tinyerp:884100008:1",
         "tinyerp:884100008:2",
     ]
