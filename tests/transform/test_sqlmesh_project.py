@@ -31,6 +31,9 @@ FAKESTORE_MODELS = {
     "marts.customers",
     "marts.orders",
     "marts.order_lines",
+    "marts.channels",
+    "marts.daily_sales",
+    "marts.exchange_rates",
 }
 
 
@@ -310,8 +313,25 @@ def test_plan_stores_every_amount_with_two_decimals(planned_warehouse: Path) -> 
         "marts.orders.discount_amount",
         "marts.orders.shipping_amount",
         "marts.orders.order_total",
+        "marts.orders.tax_amount",
+        "marts.orders.refunded_amount",
+        "marts.orders.net_amount",
+        "marts.orders.order_total_reporting",
+        "marts.orders.net_amount_reporting",
+        "marts.order_lines.discount_amount",
+        "marts.order_lines.tax_amount",
+        "marts.products.unit_cost",
+        "marts.daily_sales.gross_amount",
+        "marts.daily_sales.net_amount",
+        "marts.daily_sales.gross_amount_reporting",
+        "marts.daily_sales.net_amount_reporting",
+        "marts.inventory_snapshots.stock_value",
+        "marts.inventory_snapshots.stock_value_reporting",
     ]
+    # exchange rates keep 9 decimals (marts.orders names a variable: its CASTs lose precision on DuckDB)
+    rates = ["marts.exchange_rates.rate_to_reporting", "marts.orders.fx_rate_to_reporting"]
     assert {column: dict(decimals).get(column) for column in money} == dict.fromkeys(money, "DECIMAL(18,2)")
+    assert {column: dict(decimals).get(column) for column in rates} == dict.fromkeys(rates, "DECIMAL(18,9)")
     assert staged_prices == [(Decimal("109.95"),), (Decimal("695.00"),)]
 
 
