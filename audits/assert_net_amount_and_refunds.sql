@@ -2,7 +2,7 @@ AUDIT (
   name assert_net_amount_and_refunds
 );
 
-/* Orders whose refund is negative or larger than what was charged, whose is_refunded does not say whether something was refunded, or whose net_amount is not order_total - refunded_amount (0 for a cancelled order). */
+/* Orders whose refund is negative or larger than what was charged (a wrong total with no refund is the total audit's concern), whose is_refunded does not say whether something was refunded, or whose net_amount is not order_total - refunded_amount (0 for a cancelled order). */
 SELECT
   order_key,
   is_cancelled,
@@ -13,7 +13,9 @@ SELECT
 FROM @this_model
 WHERE
   refunded_amount < 0
-  OR refunded_amount > order_total
+  OR (
+    refunded_amount > 0 AND refunded_amount > order_total
+  )
   OR is_refunded <> (
     refunded_amount > 0
   )

@@ -54,4 +54,12 @@ def test_given_an_edited_staging_model_when_planning_dev_then_its_marts_are_down
     direct, indirect = _plan(project_copy)
 
     assert _short(direct) == {"staging.stg_fakestore__products"}
-    assert _short(indirect) == {"marts.products", "marts.order_lines", "marts.orders"}
+    # products feed the lines, the lines the orders, the orders the daily sales; stock snapshots
+    # name their products
+    assert _short(indirect) == {
+        "marts.products",
+        "marts.order_lines",
+        "marts.orders",
+        "marts.daily_sales",
+        "marts.inventory_snapshots",
+    }

@@ -2,7 +2,8 @@
 
 1. a first run with the pipeline's own simulators;
 2. new carts and TinyERP orders that moved on or arrived, in external simulators with the same
-   seeds (the same APIs, continued);
+   seeds (the same APIs, continued), and a Linnworks day later (the pipeline's own simulator,
+   started `LINNWORKS_HOURS` on: new processed orders, stock moved);
 3. nothing new;
 4. new carts plus a suite that fails.
 """
@@ -21,6 +22,7 @@ from typing import Any
 import duckdb
 
 from commerce_simulators.fakestore import FakeStoreSimulator
+from commerce_simulators.linnworks import LinnworksSimulator
 from commerce_simulators.tinyerp import TinyErpSimulator
 from commerce_stack.paths import EXPECTATIONS_DIR, ROOT
 from commerce_stack.pipeline.local_apis import (
@@ -122,11 +124,20 @@ def local_tinyerp_simulator() -> TinyErpSimulator:
     return TinyErpSimulator(seed=42, requests_per_minute=TINYERP_LOCAL_REQUESTS_PER_MINUTE)
 
 
+MART_KEYS = {"orders": "order_key", "order_lines": "order_line_key"}
+LINNWORKS_MARTS = ("orders", "order_lines", "products", "locations")
+
+
+def source_mart_rows(pipeline: Pipeline, table: str, source: str, schema: str = "marts") -> dict[str, tuple]:
+    """One source's rows of a mart by key, every column (loaded_at, the last, included)."""
+    key = MART_KEYS.get(table, table[:-1] + "_key")
+    rows = pipeline.query(f"SELECT {key}, * FROM {schema}.{table} WHERE source = '{source}' ORDER BY 1")
+    return {row[0]: row[1:] for row in rows}
+
+
 def tinyerp_mart_rows(pipeline: Pipeline, table: str, schema: str = "marts") -> dict[str, tuple]:
     """TinyERP rows of a mart by key, every column (loaded_at included)."""
-    key = {"orders": "order_key", "order_lines": "order_line_key"}.get(table, table[:-1] + "_key")
-    rows = pipeline.query(f"SELECT * FROM {schema}.{table} WHERE source = 'tinyerp' ORDER BY {key}")
-    return {row[0]: row for row in rows}
+    return source_mart_rows(pipeline, table, "tinyerp", schema)
 
 
 @dataclass
@@ -154,10 +165,23 @@ def copy_workdir(source: Path, into: Path) -> Path:
     return into
 
 
+LINNWORKS_HOURS = 24  # how far the Linnworks simulator has moved on after the first run
+LINNWORKS_ON = ("--linnworks-advance", str(LINNWORKS_HOURS))
+
+
+def linnworks_later() -> tuple[LinnworksSimulator, dict[str, Any]]:
+    """The pipeline's Linnworks simulator as the second run finds it (not listening), and what
+    moving on changed."""
+    sim = LinnworksSimulator(seed=42)
+    return sim, sim.advance(LINNWORKS_HOURS)
+
+
 def build_history(first: Baseline, workdir: Path) -> dict[str, Any]:
     """The first run's warehouse, copied, then three more runs on it."""
     pipeline = Pipeline(copy_workdir(first.workdir, workdir))
     runs: dict[str, Any] = {"pipeline": pipeline}
+    runs["linnworks_later"], runs["linnworks_changes"] = linnworks_later()
+    runs["linnworks_first"] = {t: source_mart_rows(first.pipeline, t, "linnworks") for t in LINNWORKS_MARTS}
 
     runs["first"] = first.run
     runs["first_raw"] = row_counts("raw_fakestore", first.pipeline.warehouse)
@@ -167,9 +191,10 @@ def build_history(first: Baseline, workdir: Path) -> dict[str, Any]:
     with FakeStoreSimulator(seed=42, profile="reference") as sim, local_tinyerp_simulator() as tiny:
         runs["added"] = sim.add_carts(5)
         runs["tinyerp_changes"] = tiny.advance(6)  # 6 orders move one step, 3 new ones arrive
-        runs["second"] = pipeline.run(sim=sim, tiny=tiny)
+        runs["second"] = pipeline.run(*LINNWORKS_ON, sim=sim, tiny=tiny)
         runs["tinyerp_second"] = {t: tinyerp_mart_rows(pipeline, t) for t in ("orders", "order_lines")}
-        runs["third"] = pipeline.run(sim=sim, tiny=tiny)
+        runs["linnworks_second"] = {t: source_mart_rows(pipeline, t, "linnworks") for t in LINNWORKS_MARTS}
+        runs["third"] = pipeline.run(*LINNWORKS_ON, sim=sim, tiny=tiny)
 
         runs["late"] = sim.add_carts(3)
         suites = pipeline.workdir / "expectations"
@@ -187,12 +212,14 @@ def build_history(first: Baseline, workdir: Path) -> dict[str, Any]:
             }
         )
         orders_suite.write_text(json.dumps(suite))
-        runs["blocked"] = pipeline.run(sim=sim, tiny=tiny, COMMERCE_EXPECTATIONS_DIR=str(suites))
+        runs["blocked"] = pipeline.run(
+            *LINNWORKS_ON, sim=sim, tiny=tiny, COMMERCE_EXPECTATIONS_DIR=str(suites)
+        )
     return runs
 
 
 # The SQLMesh project, as the pipeline loads it (tests copy it to inject changes).
-PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "audits", "macros")
+PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "seeds", "audits", "macros")
 
 
 def copy_project(into: Path, *, with_unit_tests: bool) -> Path:
