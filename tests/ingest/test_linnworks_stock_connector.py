@@ -118,3 +118,33 @@ def test_given_two_syncs_when_landed_then_every_row_carries_its_sync_id(sim, tmp
     assert by_sync == [(1, 12), (2, 12)]  # a full refresh: every item in each read
     # the second sync re-reads the order on the shared window bound, then the 3 new ones
     assert orders == [(1, 40, 40), (2, 4, 4)]
+
+
+def test_given_a_wrong_secret_when_running_the_pipeline_then_it_names_the_connection_and_the_variables(
+    sim, tmp_path
+):
+    variables = {
+        **linnworks_environment(sim.proxy_url, sim.ca_file),
+        "LINNWORKS_APPLICATION_SECRET": WRONG_SECRET,
+    }
+    variables["COMMERCE_WAREHOUSE_PATH"] = str(tmp_path / "warehouse.duckdb")
+    done = subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "commerce-stack"),
+            "run",
+            "--no-simulator",
+            "--connection",
+            "linnworks",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **variables},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1
+    output = done.stdout + done.stderr
+    assert "SYNC FAILED: connection linnworks: check failed: " in output
+    assert "check LINNWORKS_APPLICATION_SECRET, LINNWORKS_TOKEN" in output
+    assert WRONG_SECRET not in output
+    assert "Traceback" not in output
