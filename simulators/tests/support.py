@@ -103,3 +103,14 @@ def run_cli(name: str, *args: str) -> subprocess.CompletedProcess[str]:
     """A run expected to end by itself (e.g. a usage error)."""
     command = [sys.executable, "-m", f"commerce_simulators.{name}", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=30)
+
+
+def read_head(sock: Any) -> bytes:
+    """An HTTP response head read byte by byte from a raw (or TLS) socket, so nothing after it is
+    consumed: a tunnel's TLS handshake follows a CONNECT answer on the same socket."""
+    data = b""
+    while not data.endswith(b"\r\n\r\n"):
+        byte = sock.recv(1)
+        assert byte, data
+        data += byte
+    return data

@@ -14,6 +14,8 @@ import json
 
 import duckdb
 
+from support.raw_rows import append_records
+
 RAW_DDL = """
 CREATE SCHEMA raw_linnworks;
 CREATE TABLE raw_linnworks.stock_locations (
@@ -146,16 +148,4 @@ SAMPLE_RECORDS: dict[str, list[dict[str, object]]] = {
 def insert_sample_records(con: duckdb.DuckDBPyConnection, extracted_at: str) -> None:
     """Append SAMPLE_RECORDS, extracted at `extracted_at` (naive UTC) by sync 1, to the tables of
     RAW_DDL; the columns a record leaves out are NULL, as when the connector omits a null field."""
-    for table, records in SAMPLE_RECORDS.items():
-        for number, record in enumerate(records, start=1):
-            row = {
-                **record,
-                "_airbyte_raw_id": f"{table}-{number}",
-                "_airbyte_extracted_at": extracted_at,
-                "_airbyte_meta": META,
-            }
-            con.execute(
-                f"INSERT INTO raw_linnworks.{table} BY NAME SELECT "
-                + ", ".join(f"? AS {column}" for column in row),
-                list(row.values()),
-            )
+    append_records(con, "raw_linnworks", SAMPLE_RECORDS, extracted_at, META)

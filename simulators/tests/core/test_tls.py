@@ -17,6 +17,7 @@ import pytest
 from commerce_simulators.core import TlsIntercept, TlsSetupError
 from commerce_simulators.core.tls import make_test_ca
 
+from ..support import read_head
 from .test_new_simulator import EchoSimulator
 
 HOST = "api.linnworks.net"
@@ -64,15 +65,6 @@ def _connect(port: int, request: bytes) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", port), timeout=5)
     sock.sendall(request)
     return sock
-
-
-def _read_head(sock: socket.socket) -> bytes:
-    data = b""
-    while not data.endswith(b"\r\n\r\n"):
-        byte = sock.recv(1)
-        assert byte, data
-        data += byte
-    return data
 
 
 def _read_all(sock: socket.socket) -> bytes:
@@ -183,7 +175,7 @@ def test_a_played_host_is_served_inside_the_tunnel():
         context = ssl.create_default_context(cafile=sim.ca_file)
         connect = b"CONNECT echo.example:443 HTTP/1.1\r\nHost: echo.example:443\r\n\r\n"
         with _connect(sim.port, connect) as raw:
-            assert _read_head(raw) == b"HTTP/1.1 200 Connection established\r\n\r\n"
+            assert read_head(raw) == b"HTTP/1.1 200 Connection established\r\n\r\n"
             with context.wrap_socket(raw, server_hostname="echo.example") as tls:
                 tls.sendall(b"GET /inside HTTP/1.1\r\nHost: echo.example\r\nConnection: close\r\n\r\n")
                 answer = _read_all(tls)

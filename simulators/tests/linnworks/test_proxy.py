@@ -10,14 +10,13 @@ import ssl
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
 from commerce_simulators.linnworks import LinnworksSimulator
 
-from ..support import HttpResult, running_cli, stop_cli
+from ..support import HttpResult, read_head, running_cli, stop_cli
 from .support import FORM, post
 
 HOST = "api.linnworks.net"
@@ -49,15 +48,6 @@ def _via_proxy(
 def _trusting(sim: LinnworksSimulator) -> ssl.SSLContext:
     assert sim.ca_file is not None
     return ssl.create_default_context(cafile=sim.ca_file)
-
-
-def _read_head(sock: Any) -> bytes:
-    data = b""
-    while not data.endswith(b"\r\n\r\n"):
-        byte = sock.recv(1)
-        assert byte, data
-        data += byte
-    return data
 
 
 def test_auth_through_the_proxy_names_the_plain_server(sim: LinnworksSimulator):
@@ -98,7 +88,7 @@ def test_http_client_tunnel_carries_several_requests(sim: LinnworksSimulator):
 def test_raw_http_1_0_connect_without_host_then_two_requests(sim: LinnworksSimulator):
     with socket.create_connection(("127.0.0.1", sim.port), timeout=5) as raw:
         raw.sendall(f"CONNECT {HOST}:443 HTTP/1.0\r\n\r\n".encode())
-        assert _read_head(raw) == b"HTTP/1.1 200 Connection established\r\n\r\n"
+        assert read_head(raw) == b"HTTP/1.1 200 Connection established\r\n\r\n"
         with _trusting(sim).wrap_socket(raw, server_hostname=HOST) as tls:
             statuses = []
             for path in (LOCATIONS, "/api/Auth/AuthorizeByApplication"):
