@@ -5,6 +5,8 @@ MODEL (
   owner analytics_engineering,
   cron '@daily',
   grain (order_date, source, channel_key, currency_code),
+  partitioned_by order_date,
+  clustered_by (source, channel_key),
   tags (marts, conformed),
   audits (
     not_null(columns := [order_date, source, channel_key, currency_code]),

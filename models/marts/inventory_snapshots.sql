@@ -5,6 +5,8 @@ MODEL (
   owner analytics_engineering,
   cron '@daily',
   grain snapshot_key,
+  partitioned_by snapshot_date,
+  clustered_by (is_current, product_key, location_key),
   depends_on (marts.locations, marts.products), /* the key audits read them: SQLMesh points an audit only at its model's parents of the same plan */
   tags (marts, conformed),
   audits (

@@ -5,6 +5,8 @@ MODEL (
   owner analytics_engineering,
   cron '@daily',
   grain order_line_key,
+  partitioned_by order_date,
+  clustered_by product_key,
   tags (marts, conformed),
   audits (
     not_null(

@@ -5,6 +5,8 @@ MODEL (
   owner analytics_engineering,
   cron '@daily',
   grain order_key,
+  partitioned_by order_date,
+  clustered_by (source, channel_key, order_status),
   columns (
     order_key STRING,
     source STRING,
