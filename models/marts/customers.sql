@@ -48,7 +48,10 @@ WITH unioned AS (
     tax_id,
     phone,
     street,
-    SAFE_CAST(street_number AS INT64) AS street_number,
+    CASE
+      WHEN REGEXP_CONTAINS(street_number, '^ *[+-]?[0-9]+ *$')
+      THEN SAFE_CAST(street_number AS INT64)
+    END AS street_number, /* an integer only: DuckDB's TRY_CAST rounds '1.500' to 2 where BigQuery's SAFE_CAST gives NULL (docs/tooling.md §4) */
     city,
     state AS region_code,
     postal_code,

@@ -33,7 +33,7 @@ WITH unioned AS (
     0 AS discount_amount,
     0 AS tax_amount,
     'USD' AS currency_code,
-    DATE(carts.ordered_at) AS order_date
+    DATE(DATETIME(carts.ordered_at, 'UTC')) AS order_date /* the UTC day; a plain DATE(ts) is the DuckDB session's day (docs/tooling.md §4) */
   FROM staging.stg_fakestore__cart_lines AS cart_lines
   LEFT JOIN staging.stg_fakestore__products AS products
     ON cart_lines.product_id = products.product_id

@@ -97,7 +97,7 @@ WITH line_totals AS (
     CONCAT('fakestore:', carts.user_id::STRING) AS customer_key,
     'placed' AS order_status,
     carts.ordered_at,
-    DATE(carts.ordered_at) AS order_date,
+    DATE(DATETIME(carts.ordered_at, 'UTC')) AS order_date, /* the UTC day; a plain DATE(ts) is the DuckDB session's day (docs/tooling.md §4) */
     'USD' AS currency_code,
     COALESCE(line_totals.items_amount, 0) AS items_amount,
     0 AS discount_amount,
