@@ -31,6 +31,7 @@ help:
 	@echo "make lint   - lock files current, ruff (check + format), mypy on src/, sqlfluff, sqlmesh format + lint, docs current"
 	@echo "make docs   - regenerate docs/columns.md (each model column's raw field or parent columns) from the models"
 	@echo "make bench  - timings beside their floors at two scales, appended to benchmarks/RESULTS.md"
+	@echo "make test-bigquery-live - opt-in: plan the project into a BigQuery sandbox (GCP_PROJECT + credentials), bytes billed per model, clean up"
 
 # uv itself, pinned, in a private venv: nothing is installed by hand or globally.
 $(UV):
@@ -73,6 +74,13 @@ test-project:
 	cd pyairbyte && .venv/bin/$(PYTEST)
 	@echo "== the project: simulators, transform, quality, pipeline end to end"
 	.venv/bin/$(PYTEST)
+
+# Opt-in, against a real BigQuery project, never part of `make test`: plans the whole project into
+# a sandbox environment with its audits, prints the bytes billed per model and deletes the sandbox
+# (tests/bigquery_live). Without GCP_PROJECT and credentials it prints why it skipped.
+.PHONY: test-bigquery-live
+test-bigquery-live: setup
+	.venv/bin/$(PYTEST) -m bigquery_live tests/bigquery_live
 
 lint:
 	@for p in . pyairbyte $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) lock --check --quiet --project $$p || { echo "$$p/uv.lock is stale: run $(UV) lock --project $$p"; exit 1; }; done

@@ -219,3 +219,107 @@ def test_bigquery_is_the_default_gateway_only_when_enabled(monkeypatch: pytest.M
 
     monkeypatch.setenv("SQLMESH_GATEWAY", "duckdb")
     assert load().default_gateway == "duckdb"
+
+
+# --- the live target's sandbox, rehearsed offline ----------------------------------------------
+
+
+class _FakeJob:
+    """What the sandbox code reads from a google.cloud.bigquery.QueryJob, for a job that billed
+    1 MiB and answers every query with one row (0,): no table exists, every audit passes."""
+
+    def __init__(self, query: str, job_config: Any) -> None:
+        self.query = query
+        self.maximum_bytes_billed = getattr(job_config, "maximum_bytes_billed", None)
+        self.labels = dict(getattr(job_config, "labels", None) or {})
+        statement = re.sub(r"^/\*.*?\*/\s*", "", query, flags=re.S).upper()
+        self.statement_type = "SELECT" if statement.startswith(("SELECT", "WITH")) else "SCRIPT"
+        target = re.search(
+            r"CREATE (?:OR REPLACE )?(?:TABLE|VIEW)(?: IF NOT EXISTS)? `[^`]+`\.`([^`]+)`\.`([^`]+)`", query
+        )
+        self.ddl_target_table = mock.Mock(dataset_id=target[1], table_id=target[2]) if target else None
+        self.destination = None
+        self.total_bytes_billed = self.total_bytes_processed = 2**20
+        self.session_info = mock.Mock(session_id="offline-session")
+        self.num_dml_affected_rows = None
+        self._query_results = mock.MagicMock(total_rows=1, num_dml_affected_rows=None, schema=[])
+        self.project, self.location, self.job_id = PROJECT, "US", "offline-job"
+
+    def result(self, *_: Any, **__: Any) -> Any:
+        rows = mock.MagicMock(total_rows=1)
+        rows.__iter__.return_value = iter([(0,)])
+        return rows
+
+    def to_dataframe(self, *_: Any, **__: Any) -> pd.DataFrame:
+        return pd.DataFrame()
+
+    def done(self, *_: Any, **__: Any) -> bool:
+        return True
+
+
+def test_the_live_sandbox_builds_only_its_own_datasets_and_deletes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The code of `make test-bigquery-live` (tests/bigquery_live/sandbox.py), run against a fake
+    BigQuery client: every table and view it creates is in a dataset named after the sandbox,
+    never prod's, and exactly those datasets are deleted afterwards."""
+    from bigquery_live import sandbox as sb
+    from google.api_core.exceptions import NotFound
+    from google.cloud import bigquery
+
+    key_file = tmp_path / "service-account.json"
+    _write_service_account_key(key_file)
+    monkeypatch.setenv("GCP_PROJECT", PROJECT)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(key_file))
+    monkeypatch.setattr(socket.socket, "connect", _no_network)
+    assert sb.credentials_problem() is None
+
+    sent: list[str] = []
+    deleted: list[str] = []
+
+    def query(self: Any, query: str, job_config: Any = None, **_: Any) -> _FakeJob:
+        sent.append(query)
+        return _FakeJob(query, job_config)
+
+    def get_table(self: Any, table: Any = None, **kwargs: Any) -> Any:
+        if table is None and kwargs.get("table") is None:  # the table a CTAS just made
+            return mock.Mock(num_rows=0)
+        raise NotFound("Not found: Table")
+
+    def list_datasets(self: Any, project: Any = None, **_: Any) -> list[Any]:
+        names = {m for q in sent for m in re.findall(rf"`{PROJECT}`\.`(\w+)`", q)}
+        return [mock.Mock(dataset_id=name) for name in sorted(names)]
+
+    loaded = mock.Mock(errors=None)
+    loaded.result.return_value = loaded
+    for name, fake in {
+        "query": query,
+        "get_table": get_table,
+        "get_dataset": lambda self, ref, **_: mock.Mock(),
+        "create_table": lambda self, *_, **__: None,
+        "update_table": lambda self, *_, **__: None,
+        "delete_table": lambda self, *_, **__: None,
+        "load_table_from_dataframe": lambda self, *_, **__: loaded,
+        "list_datasets": list_datasets,
+        "delete_dataset": lambda self, ref, **_: deleted.append(ref),
+    }.items():
+        monkeypatch.setattr(bigquery.Client, name, fake)
+
+    with sb.open_sandbox(tmp_path, monkeypatch) as sandbox:
+        plan = sb.plan(sandbox)
+        sb.check_jobs(sandbox, plan.plan_id)
+        per_model = sb.bytes_per_model(sandbox.jobs)
+        assert "marts.orders" in per_model and per_model["marts.orders"].audits > 0
+        assert "total billed" in sb.report(per_model, "offline")
+
+    created = {
+        match[1]
+        for q in sent
+        for match in re.finditer(
+            rf"CREATE (?:OR REPLACE )?(?:TABLE|VIEW|SCHEMA)(?: IF NOT EXISTS)? `{PROJECT}`\.`(\w+)`", q
+        )
+    }
+    assert created and all(sandbox.name in dataset for dataset in created), created
+    assert {f"{sandbox.name}__sqlmesh__marts", f"marts__{sandbox.name}"} <= created
+    assert sorted(deleted) == sorted(f"{PROJECT}.{dataset}" for dataset in created)
+    assert not (tmp_path / "warehouse.duckdb").exists()
