@@ -19,7 +19,7 @@ export UV_COMPILE_BYTECODE := 1
 
 # Pass options to the pipeline, e.g. `make run ARGS="--new-carts 25"` or `ARGS="--profile large"`.
 ARGS ?=
-PYTHON_CODE := src tests benchmarks connectors simulators pyairbyte macros
+PYTHON_CODE := src tests benchmarks connectors simulators pyairbyte macros bigquery_emulator
 
 .PHONY: help setup browser run test test-connectors test-project lint docs gate plan report clean
 
@@ -43,6 +43,7 @@ $(UV):
 setup: $(UV)
 	$(UV) sync --locked --quiet
 	$(UV) sync --locked --quiet --project pyairbyte
+	$(UV) sync --locked --quiet --project bigquery_emulator
 	@for c in $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) sync --locked --quiet --project $$c || exit 1; done
 	@.venv/bin/python -m compileall -q src >/dev/null
 
@@ -83,7 +84,7 @@ test-bigquery-live: setup
 	.venv/bin/$(PYTEST) -m bigquery_live tests/bigquery_live
 
 lint:
-	@for p in . pyairbyte $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) lock --check --quiet --project $$p || { echo "$$p/uv.lock is stale: run $(UV) lock --project $$p"; exit 1; }; done
+	@for p in . pyairbyte bigquery_emulator $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) lock --check --quiet --project $$p || { echo "$$p/uv.lock is stale: run $(UV) lock --project $$p"; exit 1; }; done
 	.venv/bin/ruff check $(PYTHON_CODE)
 	.venv/bin/ruff format --check $(PYTHON_CODE)
 	.venv/bin/mypy

@@ -1,0 +1,227 @@
+"""Runtime fixes to bqemulator 1.4.0, applied in this process before the server starts.
+
+Nothing in site-packages is edited: each fix replaces one private name of bqemulator 1.4.0 (pinned
+in pyproject.toml for that reason). Each says what is wrong, why we need it fixed, and when to
+delete it. `apply()` checks the version first, so an upgrade fails loudly instead of patching code
+that may have moved; after an upgrade, try the emulator without each fix and delete those that are
+no longer needed.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+FIXED_VERSION = "1.4.0"
+GZIP_MAGIC = b"\x1f\x8b"
+
+_applied = False
+
+
+def accept_generic_media_type() -> None:
+    """Defect: a multipart upload whose media part is `Content-Type: */*` is rejected with HTTP 400
+    ("multipart upload's second part has unsupported Content-Type"). google-cloud-bigquery sends
+    exactly `*/*` for every multipart load (`load_table_from_json`, `load_table_from_dataframe`,
+    and `load_table_from_file` with a known size), and SQLMesh writes its state tables that way; real
+    BigQuery accepts it.
+    Delete when bqemulator > 1.4.0 accepts `*/*` uploads."""
+    from bqemulator.api.routes import upload
+
+    if "*/*" not in upload._PERMITTED_MEDIA_CONTENT_TYPES:
+        upload._PERMITTED_MEDIA_CONTENT_TYPES = (*upload._PERMITTED_MEDIA_CONTENT_TYPES, "*/*")
+
+
+# The views bqemulator 1.4.0 rewrites, by the prefix of its module-level pattern names.
+_INFORMATION_SCHEMA_VIEWS = {
+    "ROUTINES": "_ROUTINES",
+    "MATERIALIZED_VIEWS": "_MV",
+    "ROW_ACCESS_POLICIES": "_RAP",
+    "SCHEMATA": "_SCHEMATA",
+    "TABLES": "_TABLES",
+    "COLUMNS": "_COLUMNS",
+    "TABLE_OPTIONS": "_TABLE_OPTIONS",
+    "VIEWS": "_VIEWS",
+    "PARTITIONS": "_PARTITIONS",
+}
+
+
+def _information_schema_patterns(view: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """bqemulator's three patterns for one view, with an optional backtick before
+    INFORMATION_SCHEMA (the only change)."""
+    name = re.escape(view)
+    part = r"`?(?P<{}>[A-Za-z0-9_\-]+)`?\s*\.\s*"
+    tail = rf"`?INFORMATION_SCHEMA\s*\.\s*{name}`?"
+    return (
+        re.compile(part.format("project") + part.format("dataset") + tail, re.IGNORECASE),
+        re.compile(part.format("dataset") + tail, re.IGNORECASE),
+        re.compile(tail, re.IGNORECASE),
+    )
+
+
+def quoted_information_schema() -> None:
+    """Defect: `` `project`.`dataset`.`INFORMATION_SCHEMA.COLUMNS` `` (how sqlglot, hence SQLMesh,
+    quotes these views) is not matched by the INFORMATION_SCHEMA rewriter, whose patterns allow a
+    backtick after the view name but not before INFORMATION_SCHEMA; the rewritten SQL keeps a stray
+    backtick and the query fails (HTTP 400/500). SQLMesh reads TABLES and COLUMNS this way in every
+    plan, to learn which tables exist and their clustering.
+    Delete when bqemulator > 1.4.0 rewrites a backtick-quoted `INFORMATION_SCHEMA.<view>`."""
+    from bqemulator.sql.rewriter import information_schema as module
+
+    for view, prefix in _INFORMATION_SCHEMA_VIEWS.items():
+        names = [f"{prefix}_PROJECT_DS", f"{prefix}_DS", f"{prefix}_BARE"]
+        missing = [n for n in names if not hasattr(module, n)]
+        if missing:
+            raise RuntimeError(f"bqemulator's INFORMATION_SCHEMA rewriter has no {missing}: update fixes.py")
+        for attribute, pattern in zip(names, _information_schema_patterns(view), strict=True):
+            setattr(module, attribute, pattern)
+
+
+def system_variable_set_is_a_no_op() -> None:
+    """Defect: the script parser fails on `SET @@name = expr;` ("Expected identifier, got AT_AT").
+    SQLMesh starts every BigQuery session with `SET @@query_label = "...";`, so every plan fails.
+    A system variable only labels or tunes jobs (nothing the emulator records), so the statement
+    is parsed and ignored.
+    Delete when bqemulator > 1.4.0 supports `SET @@system_variable`."""
+    from bqemulator.scripting.ast import SetStmt
+    from bqemulator.scripting.interpreter import ScriptInterpreter
+    from bqemulator.scripting.parser import Parser
+
+    parse_set = Parser._parse_set
+    exec_set = ScriptInterpreter._exec_set
+
+    def _parse_set(self: Any) -> Any:
+        cursor = self._cursor
+        equals = cursor.peek(3)
+        if cursor.peek(1).kind != "AT_AT" or (equals.kind, equals.value) != ("OP", "="):
+            return parse_set(self)  # a script variable (or a form we do not know: its own error)
+        cursor.advance()  # SET
+        cursor.advance()  # @@
+        name = cursor.advance().value
+        cursor.advance()  # =
+        expression = self._capture_expr_until((";",), stop_keywords=())
+        self._consume_optional_semicolon()
+        return SetStmt(targets=(f"@@{name}",), source_expr=expression)
+
+    async def _exec_set(self: Any, stmt: Any) -> None:
+        if all(target.startswith("@@") for target in stmt.targets):
+            return
+        await exec_set(self, stmt)
+
+    Parser._parse_set = _parse_set  # type: ignore[method-assign]
+    ScriptInterpreter._exec_set = _exec_set  # type: ignore[method-assign]
+
+
+def gunzip_uploaded_media() -> None:
+    """Defect: a load job's uploaded file is read as is, so gzip-compressed NDJSON or CSV fails
+    ("Malformed JSON ... unexpected character"). Real BigQuery decompresses gzip load media, and
+    PyAirbyte's BigQuery cache uploads `.jsonl.gz` files (the runner's BigQuery path).
+    Delete when bqemulator > 1.4.0 loads gzip-compressed uploads."""
+    from bqemulator.api.routes import upload
+
+    run_load = upload._run_load
+
+    async def _run_load(*, media_path: str, **kwargs: Any) -> Any:
+        path = Path(media_path)
+        with path.open("rb") as f:
+            compressed = f.read(2) == GZIP_MAGIC
+        if compressed:
+            plain = path.with_name(path.name + ".plain")
+            with gzip.open(path, "rb") as source, plain.open("wb") as target:
+                shutil.copyfileobj(source, target)
+            plain.replace(path)
+        return await run_load(media_path=media_path, **kwargs)
+
+    upload._run_load = _run_load
+
+
+def variable_array_index_stays_one_based() -> None:
+    """Defect: `array[ORDINAL(n)]` with a column `n` (and `array[OFFSET(n)]`) reads the next element
+    when the query reads a table (so its column types are known) and any of bqemulator's own
+    translation rules applies to it. bqemulator re-parses sqlglot's DuckDB output (`arr[n]`,
+    1-based), types it with the table schemas and generates it again; sqlglot makes an index 0-based
+    on parsing only when it is typed as an integer then (a literal), and 1-based again on generating
+    whenever it is typed as an integer (now `n` too): `arr[n + 1]`. Our staging models number array
+    elements this way (`JSON_QUERY_ARRAY(items, '$')[ORDINAL(line_number)]`): every order line read
+    the next item, and the last line none. The fix marks each index the parser left as it was
+    (not integer-typed when parsed) as already 1-based, so generating leaves it alone.
+    Delete when bqemulator > 1.4.0 (or the sqlglot it pins) returns
+    `SELECT n, [10, 20][ORDINAL(n)] FROM t CROSS JOIN UNNEST([1, 2]) AS n` over a table `t` as
+    (1, 10), (2, 20) (tests/bigquery: the order lines of every source)."""
+    from bqemulator.sql.translator import SQLTranslator
+    from sqlglot import exp
+
+    annotate_tree = SQLTranslator._annotate_tree
+    zero_based_kinds = (exp.DataType.Type.UNKNOWN, exp.DataType.Type.ARRAY)
+
+    def _annotate_tree(tree: Any, schema: dict[str, Any]) -> Any:
+        for bracket in tree.find_all(exp.Bracket):
+            if bracket.args.get("offset") or bracket.args.get("json_access") or len(bracket.expressions) != 1:
+                continue
+            # The parser typed both sides (without schemas) and made the index 0-based (a new,
+            # untyped expression) only for an integer index into an array or an unknown type.
+            array, index = bracket.this, bracket.expressions[0]
+            left_as_written = (array.type is not None and array.type.this not in zero_based_kinds) or (
+                index.type is not None and index.type.this not in exp.DataType.INTEGER_TYPES
+            )
+            if left_as_written:
+                bracket.set("offset", 1)  # DuckDB's own 1-based index: generate it as it is
+        return annotate_tree(tree, schema)
+
+    SQLTranslator._annotate_tree = staticmethod(_annotate_tree)  # type: ignore[method-assign]
+
+
+def numeric_means_scale_nine() -> None:
+    """Defect: `NUMERIC` without precision in SQL (a column in CREATE TABLE, a CAST, a SAFE_CAST) is
+    translated to DuckDB's `DECIMAL`, which DuckDB reads as DECIMAL(18, 3): values are rounded to
+    3 decimals (0.7783 is stored as 0.778). In BigQuery NUMERIC is always NUMERIC(38, 9). SQLMesh
+    creates our tables with such columns (it drops the declared precision on BigQuery), so every
+    NUMERIC(18, 6) or (18, 9) column (exchange rates, amounts in the reporting currency) lost its
+    decimals. The fix makes the BigQuery parser read a NUMERIC (or DECIMAL) without parameters as
+    NUMERIC(38, 9); BIGNUMERIC (wider than DuckDB's DECIMAL) is left as it is.
+    Delete when bqemulator > 1.4.0 stores `CAST('0.7783' AS NUMERIC)` as 0.778300000."""
+    from sqlglot import exp
+    from sqlglot.parsers.bigquery import BigQueryParser
+
+    parse_types = BigQueryParser._parse_types
+
+    def _parse_types(self: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed = parse_types(self, *args, **kwargs)
+        if (
+            isinstance(parsed, exp.DataType)
+            and parsed.this == exp.DataType.Type.DECIMAL
+            and not parsed.expressions
+        ):
+            parsed.set(
+                "expressions",
+                [
+                    exp.DataTypeParam(this=exp.Literal.number(38)),
+                    exp.DataTypeParam(this=exp.Literal.number(9)),
+                ],
+            )
+        return parsed
+
+    BigQueryParser._parse_types = _parse_types  # type: ignore[method-assign]
+
+
+def apply() -> None:
+    """Apply every fix once; refuse another bqemulator version (the fixes patch its internals)."""
+    global _applied
+    if _applied:
+        return
+    found = version("bqemulator")
+    if found != FIXED_VERSION:
+        raise RuntimeError(
+            f"commerce_bqemu.fixes patch bqemulator {FIXED_VERSION}, found {found}: check each fix "
+            "against the new version (delete those it makes unnecessary) and update FIXED_VERSION"
+        )
+    accept_generic_media_type()
+    quoted_information_schema()
+    system_variable_set_is_a_no_op()
+    gunzip_uploaded_media()
+    variable_array_index_stays_one_based()
+    numeric_means_scale_nine()
+    _applied = True
