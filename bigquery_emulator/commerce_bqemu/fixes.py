@@ -139,18 +139,21 @@ def gunzip_uploaded_media() -> None:
 
 
 def variable_array_index_stays_one_based() -> None:
-    """Defect: `array[ORDINAL(n)]` with a column `n` (and `array[OFFSET(n)]`) reads the next element
-    when the query reads a table (so its column types are known) and any of bqemulator's own
-    translation rules applies to it. bqemulator re-parses sqlglot's DuckDB output (`arr[n]`,
-    1-based), types it with the table schemas and generates it again; sqlglot makes an index 0-based
-    on parsing only when it is typed as an integer then (a literal), and 1-based again on generating
-    whenever it is typed as an integer (now `n` too): `arr[n + 1]`. Our staging models number array
-    elements this way (`JSON_QUERY_ARRAY(items, '$')[ORDINAL(line_number)]`): every order line read
-    the next item, and the last line none. The fix marks each index the parser left as it was
-    (not integer-typed when parsed) as already 1-based, so generating leaves it alone.
-    Delete when bqemulator > 1.4.0 (or the sqlglot it pins) returns
-    `SELECT n, [10, 20][ORDINAL(n)] FROM t CROSS JOIN UNNEST([1, 2]) AS n` over a table `t` as
-    (1, 10), (2, 20) (tests/bigquery: the order lines of every source)."""
+    """Defect: `array[ORDINAL(n)]` with a column `n` reads the next element when the query reads a
+    table (so its column types are known) and one of bqemulator's own translation rules applies
+    (one does to every JSON_QUERY_ARRAY). bqemulator re-parses sqlglot's DuckDB output (`arr[n]`,
+    1-based), types it with the table schemas and generates it again; sqlglot makes an index
+    0-based on parsing only when it is typed as an integer then (a literal), but 1-based again on
+    generating whenever it is typed as an integer (now `n` too): `arr[n + 1]`. Our staging models
+    number array elements this way (`JSON_QUERY_ARRAY(items, '$')[ORDINAL(line_number)]`): every
+    order line read the next item, and the last line none. The fix marks each index the parser
+    left as written (not integer-typed when parsed) as already 1-based, so generating leaves it.
+    Not fixed: `array[OFFSET(n)]` with a column `n`, which sqlglot's own BigQuery-to-DuckDB
+    translation makes `arr[n]` (one element too far) unless it knows `n` is an integer; our models
+    use ORDINAL.
+    Delete when bqemulator > 1.4.0 (or the sqlglot it pins) returns (1, 10), (2, 20) for
+    `SELECT n, JSON_QUERY_ARRAY(j, '$')[ORDINAL(n)] FROM d.t CROSS JOIN UNNEST([1, 2]) AS n` over a
+    table d.t whose JSON column j holds [10, 20] (then tests/bigquery pass without this fix)."""
     from bqemulator.sql.translator import SQLTranslator
     from sqlglot import exp
 

@@ -1,13 +1,9 @@
 """The pipeline runs the end-to-end modules share: built once per session, then copied."""
 
 import pytest
-from support.pipeline_runs import Baseline, build_history, first_run
+from support.pipeline_runs import build_history
 
-
-@pytest.fixture(scope="session")
-def baseline(tmp_path_factory) -> Baseline:
-    """One clean run of the whole pipeline on the reference data; never changed afterwards."""
-    return first_run(tmp_path_factory.mktemp("first"))
+# `baseline` (the first run, promoted) is in tests/conftest.py: the BigQuery emulator's build reads it too.
 
 
 @pytest.fixture(scope="session")
