@@ -178,13 +178,16 @@ def variable_array_index_stays_one_based() -> None:
 
 
 def numeric_means_scale_nine() -> None:
-    """Defect: `NUMERIC` without precision in SQL (a column in CREATE TABLE, a CAST, a SAFE_CAST) is
-    translated to DuckDB's `DECIMAL`, which DuckDB reads as DECIMAL(18, 3): values are rounded to
-    3 decimals (0.7783 is stored as 0.778). In BigQuery NUMERIC is always NUMERIC(38, 9). SQLMesh
-    creates our tables with such columns (it drops the declared precision on BigQuery), so every
-    NUMERIC(18, 6) or (18, 9) column (exchange rates, amounts in the reporting currency) lost its
-    decimals. The fix makes the BigQuery parser read a NUMERIC (or DECIMAL) without parameters as
-    NUMERIC(38, 9); BIGNUMERIC (wider than DuckDB's DECIMAL) is left as it is.
+    """Defect: `NUMERIC` without precision in SQL (a column of CREATE TABLE, a CAST, a SAFE_CAST) is
+    translated to DuckDB's bare `DECIMAL`, which DuckDB reads as DECIMAL(18, 3): values are rounded
+    to 3 decimals (0.7783 is stored as 0.778). In BigQuery NUMERIC is always NUMERIC(38, 9). Our
+    tables got such columns: SQLMesh creates a seed's table with a bare NUMERIC (and casts to it),
+    and bqemulator turns `CREATE TABLE t (r NUMERIC(18, 9)) AS SELECT CAST(r AS NUMERIC) ...` (how
+    SQLMesh writes every model) into a CREATE TABLE AS SELECT that keeps only the bare casts, so
+    exchange rates and every amount in the reporting currency lost their decimals. The fix makes
+    the BigQuery parser read a NUMERIC (or DECIMAL) without parameters as NUMERIC(38, 9); BIGNUMERIC
+    (wider than DuckDB's DECIMAL) is left as it is. A declared NUMERIC(P, S) column of such a
+    CREATE TABLE is still not enforced (scale 9 instead of S): the models round to their scale.
     Delete when bqemulator > 1.4.0 stores `CAST('0.7783' AS NUMERIC)` as 0.778300000."""
     from sqlglot import exp
     from sqlglot.parsers.bigquery import BigQueryParser
