@@ -10,6 +10,8 @@ import duckdb
 import pytest
 from support.bigquery_emulator import EmulatorStartError, Table, differences, duckdb_table, running_emulator
 
+pytestmark = pytest.mark.bigquery
+
 COLUMNS = [
     ("order_key", "STRING", "VARCHAR"),
     ("amount", "NUMERIC", "DECIMAL(18,2)"),
