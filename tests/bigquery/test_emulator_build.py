@@ -18,7 +18,6 @@ emulator does not prove).
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +66,6 @@ class EmulatorBuild:
     loaded: dict[str, int]  # raw table -> rows loaded into the emulator
     models: dict[str, str]  # every model's name (schema.table) -> its kind
     seed: pd.DataFrame  # the seed's rows as SQLMesh reads them for a load
-    seconds: dict[str, float]
 
 
 def _failed_nodes(errors: list[Any]) -> str:
@@ -99,12 +97,9 @@ def build(baseline, bigquery_emulator, tmp_path_factory) -> Iterator[EmulatorBui
     pinned to the loads the baseline promoted."""
     from sqlmesh import Context
 
-    seconds: dict[str, float] = {}
-    started = time.monotonic()
     bq = client(bigquery_emulator)
     warehouse = baseline.pipeline.warehouse
     loaded = load_raw_layer(bq, warehouse)
-    seconds["load raw"] = time.monotonic() - started
 
     release = Release(**json.loads((baseline.workdir / "promoted.json").read_text()))
     state = tmp_path_factory.mktemp("sqlmesh_state") / "state.duckdb"
@@ -113,14 +108,10 @@ def build(baseline, bigquery_emulator, tmp_path_factory) -> Iterator[EmulatorBui
             env.setenv(name, value)
         for source, through in release.loads.items():
             env.setenv(SourceLoad(source, through).env_var, through)
-        started = time.monotonic()
         ctx = Context(paths=str(ROOT), config=sqlmesh_config(), gateway=GATEWAY)
         try:
-            seconds["load project"] = time.monotonic() - started
-            started = time.monotonic()
             with float_to_numeric_loads():
                 _plan_prod(ctx)
-            seconds["plan prod"] = time.monotonic() - started
             models = {
                 ".".join(name.replace("`", "").replace('"', "").split(".")[-2:]): model.kind.name.value
                 for name, model in ctx.models.items()
@@ -128,8 +119,7 @@ def build(baseline, bigquery_emulator, tmp_path_factory) -> Iterator[EmulatorBui
             seed = pd.concat(list(ctx.get_model(SEED).render_seed()))
         finally:
             ctx.close()
-    print(f"BigQuery emulator build, seconds: {seconds}")
-    yield EmulatorBuild(bq, warehouse, loaded, models, seed, seconds)
+    yield EmulatorBuild(bq, warehouse, loaded, models, seed)
 
 
 @pytest.mark.parametrize("name", RAW_TABLES)
