@@ -26,10 +26,11 @@ MODEL (
 );
 
 WITH rates AS (
+  /* The seed's rates are doubles (reference.exchange_rates says why): back to 6 exact decimals. */
   SELECT
     currency_code,
     rate_date,
-    units_per_usd,
+    SAFE_CAST(ROUND(units_per_usd, 6) AS NUMERIC(18, 6)) AS units_per_usd,
     LEAD(rate_date) OVER (PARTITION BY currency_code ORDER BY rate_date) AS next_rate_date,
     ROW_NUMBER() OVER (PARTITION BY currency_code ORDER BY rate_date) AS rate_number
   FROM reference.exchange_rates

@@ -23,9 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
-from pyarrow.lib import ArrowInvalid
 from support.bigquery_emulator import (
     GATEWAY,
     PROJECT,
@@ -34,7 +32,6 @@ from support.bigquery_emulator import (
     differences,
     duckdb_table,
     emulator_settings,
-    float_to_numeric_loads,
     load_raw_layer,
     raw_tables,
     sqlmesh_config,
@@ -56,7 +53,6 @@ pytestmark = [
 
 MARTS = sorted(path.stem for path in (ROOT / "models" / "marts").glob("*.sql"))
 RAW_TABLES = [table.name for table in raw_tables()]
-SEED = "reference.exchange_rates"
 
 
 @dataclass
@@ -65,7 +61,6 @@ class EmulatorBuild:
     warehouse: Path  # the baseline's DuckDB warehouse
     loaded: dict[str, int]  # raw table -> rows loaded into the emulator
     models: dict[str, str]  # every model's name (schema.table) -> its kind
-    seed: pd.DataFrame  # the seed's rows as SQLMesh reads them for a load
 
 
 def _failed_nodes(errors: list[Any]) -> str:
@@ -110,16 +105,14 @@ def build(baseline, bigquery_emulator, tmp_path_factory) -> Iterator[EmulatorBui
             env.setenv(SourceLoad(source, through).env_var, through)
         ctx = Context(paths=str(ROOT), config=sqlmesh_config(), gateway=GATEWAY)
         try:
-            with float_to_numeric_loads():
-                _plan_prod(ctx)
+            _plan_prod(ctx)
             models = {
                 ".".join(name.replace("`", "").replace('"', "").split(".")[-2:]): model.kind.name.value
                 for name, model in ctx.models.items()
             }
-            seed = pd.concat(list(ctx.get_model(SEED).render_seed()))
         finally:
             ctx.close()
-    yield EmulatorBuild(bq, warehouse, loaded, models, seed)
+    yield EmulatorBuild(bq, warehouse, loaded, models)
 
 
 @pytest.mark.parametrize("name", RAW_TABLES)
@@ -147,25 +140,3 @@ def test_the_mart_on_the_emulator_equals_the_duckdb_build(build, mart):
     duck = duckdb_table(build.warehouse, name)
     assert duck.rows, f"{name} is empty in the baseline: nothing to compare"
     assert differences(name, duck, bigquery_table(build.bq, name)) == []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=ArrowInvalid,
-    reason="google-cloud-bigquery cannot turn the float column pandas reads from the seed CSV into "
-    "NUMERIC (ArrowInvalid, before any request): reference.exchange_rates does not build on BigQuery; "
-    "the build above uses support.bigquery_emulator.float_to_numeric_loads",
-)
-def test_the_numeric_seed_loads_through_the_bigquery_client_as_sqlmesh_sends_it(build):
-    from google.cloud import bigquery
-
-    schema = [
-        bigquery.SchemaField("rate_date", "DATE"),
-        bigquery.SchemaField("currency_code", "STRING"),
-        bigquery.SchemaField("units_per_usd", "NUMERIC"),
-    ]
-    build.bq.create_dataset(f"{PROJECT}.seed_check", exists_ok=True)
-    job = build.bq.load_table_from_dataframe(
-        build.seed, f"{PROJECT}.seed_check.exchange_rates", job_config=bigquery.LoadJobConfig(schema=schema)
-    )
-    job.result()

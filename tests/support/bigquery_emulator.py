@@ -178,39 +178,6 @@ def rest_only_reads() -> Iterator[None]:
         table.RowIterator._should_use_bqstorage = original
 
 
-NUMERIC_TYPES = ("NUMERIC", "BIGNUMERIC", "DECIMAL", "BIGDECIMAL")
-
-
-@contextmanager
-def float_to_numeric_loads() -> Iterator[None]:
-    """While active, google-cloud-bigquery in this process converts a float column that is loaded
-    from a DataFrame into a NUMERIC field through its decimal text (3.875 -> Decimal('3.875')).
-
-    Why: SQLMesh loads a SEED model with `load_table_from_dataframe`, and pandas reads a decimal
-    column of the CSV as float64; the client's conversion to Arrow (`bq_to_arrow_array`) then
-    fails for a NUMERIC field: `ArrowInvalid: Got bytestring of length 8 (expected 16)`. That
-    happens in the client, before any request, so real BigQuery fails the same way: the seed
-    reference.exchange_rates (units_per_usd NUMERIC(18, 6)) cannot be built on BigQuery today
-    (tests/bigquery/test_emulator_build.py keeps that visible as a strict xfail). This lets the
-    rest of the project be built and compared meanwhile.
-    Delete when the seed loads without it (that xfail then passes, and fails as strict)."""
-    import pandas as pd
-    from google.cloud.bigquery import _pandas_helpers
-
-    original = _pandas_helpers.bq_to_arrow_array
-
-    def bq_to_arrow_array(series: Any, bq_field: Any) -> Any:
-        if bq_field.field_type.upper() in NUMERIC_TYPES and series.dtype.kind == "f":
-            series = series.map(lambda v: None if pd.isna(v) else Decimal(repr(v)))
-        return original(series, bq_field)
-
-    _pandas_helpers.bq_to_arrow_array = bq_to_arrow_array
-    try:
-        yield
-    finally:
-        _pandas_helpers.bq_to_arrow_array = original
-
-
 # --- the raw layer --------------------------------------------------------------------------------
 
 EXTERNAL_MODELS = ROOT / "external_models.yaml"
