@@ -6,6 +6,7 @@ import pytest
 
 from commerce_stack.airbyte_config import (
     AirbyteConfigError,
+    BigQueryTarget,
     connection_names,
     interpolate,
     load_connection,
@@ -202,3 +203,101 @@ def test_given_a_local_environment_that_is_not_a_mapping_when_loading_then_the_e
         AirbyteConfigError, match=r"sources/shop.yaml: connector: 'local_environment' must map"
     ):
         load_source("shop", tmp_path)
+
+
+# --- the local runner's destination: DuckDB or BigQuery, by one variable ---------------------------
+
+
+def _bigquery_settings(monkeypatch, **values: str) -> None:
+    for name in (
+        "COMMERCE_RAW_DESTINATION",
+        "GCP_PROJECT",
+        "BIGQUERY_LOCATION",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_given_no_switch_when_loading_the_destination_then_the_runner_writes_duckdb(monkeypatch):
+    _bigquery_settings(monkeypatch)  # and no Google variable is needed
+    destination = load_destination("warehouse")
+    assert destination.local_type == "duckdb"
+    assert destination.bigquery is None
+
+
+def test_given_bigquery_when_loading_the_destination_then_project_location_and_adc_are_read(monkeypatch):
+    _bigquery_settings(monkeypatch, COMMERCE_RAW_DESTINATION="bigquery", GCP_PROJECT="shop-prod")
+    destination = load_destination("warehouse")
+    assert destination.local_type == "bigquery"
+    assert destination.bigquery == BigQueryTarget(project="shop-prod", location="US", credentials_path=None)
+
+
+def test_given_a_key_file_when_loading_bigquery_then_the_runner_uses_it(monkeypatch, tmp_path):
+    key = tmp_path / "service-account.json"
+    key.write_text("{}")
+    _bigquery_settings(
+        monkeypatch,
+        COMMERCE_RAW_DESTINATION="bigquery",
+        GCP_PROJECT="shop-prod",
+        BIGQUERY_LOCATION="EU",
+        GOOGLE_APPLICATION_CREDENTIALS=str(key),
+    )
+    assert load_destination("warehouse").bigquery == BigQueryTarget("shop-prod", "EU", key)
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"COMMERCE_RAW_DESTINATION": "bq"},
+            r"^destinations/warehouse.yaml: local.type must be one of \['bigquery', 'duckdb'\], got 'bq' "
+            r"\(from COMMERCE_RAW_DESTINATION\)$",
+        ),
+        (
+            {"COMMERCE_RAW_DESTINATION": "bigquery"},
+            r"^destinations/warehouse.yaml: local.bigquery.project: "
+            r"environment variable GCP_PROJECT is not set$",
+        ),
+        (
+            {"COMMERCE_RAW_DESTINATION": "bigquery", "GCP_PROJECT": ""},
+            r"^destinations/warehouse.yaml: local.bigquery: 'project' is required \(from GCP_PROJECT\)$",
+        ),
+        (
+            {
+                "COMMERCE_RAW_DESTINATION": "bigquery",
+                "GCP_PROJECT": "p",
+                "GOOGLE_APPLICATION_CREDENTIALS": "/no/key",
+            },
+            r"^destinations/warehouse.yaml: local.bigquery: credentials file /no/key does not exist "
+            r"\(from GOOGLE_APPLICATION_CREDENTIALS\)$",
+        ),
+    ],
+)
+def test_given_a_wrong_bigquery_setting_when_loading_then_one_line_names_it(monkeypatch, values, message):
+    _bigquery_settings(monkeypatch, **values)
+    with pytest.raises(AirbyteConfigError, match=message):
+        load_destination("warehouse")
+
+
+def test_given_the_production_destination_when_loaded_then_connections_land_in_their_namespaces(monkeypatch):
+    _bigquery_settings(monkeypatch)
+    assert load_destination("warehouse").production_namespace_definition == "customformat"
+    # the datasets both paths write: each connection's namespace
+    assert {load_connection(name).namespace for name in connection_names()} == {
+        "raw_fakestore",
+        "raw_linnworks",
+        "raw_tinyerp",
+    }
+
+
+def test_given_another_namespace_definition_when_loading_then_it_is_refused(tmp_path):
+    _write(
+        tmp_path,
+        "destinations/lake.yaml",
+        "name: lake\nlocal: {type: duckdb, path: x.duckdb}\n"
+        "production: {type: bigquery, namespace_definition: destination}\n",
+    )
+    with pytest.raises(AirbyteConfigError, match="production.namespace_definition must be customformat"):
+        load_destination("lake", tmp_path)

@@ -121,18 +121,32 @@ class SourceConfig:
 
 
 @dataclass(frozen=True)
+class BigQueryTarget:
+    """The BigQuery project the local runner writes the raw datasets into (one per connection,
+    named by its namespace)."""
+
+    project: str
+    location: str  # where new datasets are created and jobs run
+    credentials_path: Path | None  # a key file; None: Application Default Credentials
+
+
+@dataclass(frozen=True)
 class DestinationConfig:
-    """Where a connection lands: the local warehouse file, and the production destination."""
+    """Where a connection lands: the local runner's warehouse (a DuckDB file or BigQuery, by
+    `local_type`), and the production destination an Airbyte instance runs."""
 
     name: str
-    local_type: str
+    local_type: str  # duckdb | bigquery (local.type, interpolated)
     declared_local_path: str  # as written, e.g. ${COMMERCE_WAREHOUSE_PATH:-data/warehouse.duckdb}
     production_type: str | None
     production_image: str | None
+    bigquery: BigQueryTarget | None = None  # local.bigquery, when local_type is bigquery
+    production_namespace_definition: str | None = None  # Airbyte's namespaceDefinition
 
     @property
     def local_path(self) -> Path:
-        """The local warehouse file, relative paths from the repository root."""
+        """The local warehouse file, relative paths from the repository root. With BigQuery as the
+        local destination, the runner keeps its private files in this file's folder."""
         path = Path(interpolate(self.declared_local_path, f"destinations/{self.name}.yaml: local.path"))
         return path if path.is_absolute() else ROOT / path
 
@@ -192,23 +206,66 @@ def _mapping(data: dict[str, Any], key: str, where: str) -> dict[str, str] | Non
     return value
 
 
-LOCAL_DESTINATION_TYPES = {"duckdb"}
+LOCAL_DESTINATION_TYPES = {"duckdb", "bigquery"}
+# Airbyte's namespaceDefinition that lands each connection in its own `namespace` (raw_<source>)
+NAMESPACE_DEFINITION = "customformat"
+
+
+def _variables(declared: Any) -> str:
+    """' (from VAR, ...)' for a declared value read from the environment, else ''."""
+    names = [m.group("name") for m in _ENV_REF.finditer(declared)] if isinstance(declared, str) else []
+    return f" (from {', '.join(names)})" if names else ""
+
+
+def _bigquery_target(local: dict[str, Any], where: str) -> BigQueryTarget:
+    """local.bigquery, read only when the local runner writes to BigQuery."""
+    where = f"{where}: local.bigquery"
+    declared = local.get("bigquery")
+    if not isinstance(declared, dict):
+        raise AirbyteConfigError(f"{where} must be a mapping with project, location and credentials")
+    values = interpolate(declared, where)
+    for key in ("project", "location"):
+        if not values.get(key):
+            raise AirbyteConfigError(f"{where}: '{key}' is required{_variables(declared.get(key))}")
+    credentials = values.get("credentials") or None
+    credentials_path = None
+    if credentials:
+        credentials_path = Path(credentials) if Path(credentials).is_absolute() else ROOT / credentials
+        if not credentials_path.is_file():
+            raise AirbyteConfigError(
+                f"{where}: credentials file {credentials} does not exist{_variables(declared['credentials'])}"
+            )
+    return BigQueryTarget(
+        project=str(values["project"]), location=str(values["location"]), credentials_path=credentials_path
+    )
 
 
 def load_destination(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> DestinationConfig:
     where = f"destinations/{name}.yaml"
     data = _load_yaml(config_dir / "destinations" / f"{name}.yaml")
     local = _require(data, "local", where)
-    local_type = _require(local, "type", f"{where}: local")
+    declared_type = _require(local, "type", f"{where}: local")
+    local_type = interpolate(declared_type, f"{where}: local.type")
     if local_type not in LOCAL_DESTINATION_TYPES:
-        raise AirbyteConfigError(f"{where}: local.type must be one of {sorted(LOCAL_DESTINATION_TYPES)}")
+        raise AirbyteConfigError(
+            f"{where}: local.type must be one of {sorted(LOCAL_DESTINATION_TYPES)}, "
+            f"got {local_type!r}{_variables(declared_type)}"
+        )
     production = data.get("production") or {}
+    namespace_definition = production.get("namespace_definition")
+    if namespace_definition not in (None, NAMESPACE_DEFINITION):
+        raise AirbyteConfigError(
+            f"{where}: production.namespace_definition must be {NAMESPACE_DEFINITION} (each "
+            f"connection's tables in its namespace, raw_<source>), got {namespace_definition!r}"
+        )
     return DestinationConfig(
         name=_require(data, "name", where),
         local_type=local_type,
         declared_local_path=_require(local, "path", f"{where}: local"),
         production_type=production.get("type"),
         production_image=(production.get("connector") or {}).get("docker_image"),
+        bigquery=_bigquery_target(local, where) if local_type == "bigquery" else None,
+        production_namespace_definition=namespace_definition,
     )
 
 
