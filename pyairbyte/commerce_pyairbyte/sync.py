@@ -1,13 +1,16 @@
-"""Run the connections declared in airbyte_config/ through PyAirbyte into the DuckDB warehouse.
+"""Run the connections declared in airbyte_config/ through PyAirbyte into the raw warehouse.
 
 Runs in the PyAirbyte environment (pyairbyte/.venv), never in the SQLMesh one:
 
     pyairbyte/.venv/bin/python -m commerce_pyairbyte.sync [--connection NAME ...]
 
-Each connector runs from its own uv venv (connectors/<name>/.venv), in offline mode. Raw tables
-get Airbyte's columns (_airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta); the stream state
-lives in the cache's _airbyte_state table, so the next run continues from it. The last stdout
-line is `SYNC_SUMMARY=<json>` for the orchestrator.
+The warehouse is the destination's `local.type` (airbyte_config/destinations/warehouse.yaml): the
+DuckDB file, or BigQuery with COMMERCE_RAW_DESTINATION=bigquery (raw_warehouse.py). Each connection
+lands in the schema / dataset of its namespace (raw_<source>). Each connector runs from its own uv
+venv (connectors/<name>/.venv), in offline mode. Raw tables get Airbyte's columns (_airbyte_raw_id,
+_airbyte_extracted_at, _airbyte_meta); the stream state lives in the dataset's _airbyte_state
+table, so the next run continues from it. The last stdout line is `SYNC_SUMMARY=<json>` for the
+orchestrator.
 """
 
 from __future__ import annotations
@@ -27,17 +30,20 @@ from typing import Any
 os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-import duckdb  # noqa: E402
-
+from commerce_pyairbyte.raw_warehouse import (  # noqa: E402
+    BigQueryRawWarehouse,
+    DuckDbRawWarehouse,
+    RawWarehouse,
+)
 from commerce_stack.airbyte_config import (  # noqa: E402
     ConnectionConfig,
+    DestinationConfig,
     StreamConfig,
     connection_names,
     load_connection,
     type_by_spec,
 )
 from commerce_stack.paths import ROOT  # noqa: E402
-from commerce_stack.warehouse import row_counts  # noqa: E402
 
 # Specs and catalogs belong to connector builds, not to a warehouse: one folder for the checkout.
 CONNECTOR_CACHE = ROOT / ".cache" / "connectors"
@@ -65,49 +71,61 @@ class ConnectionResult:
     streams: list[StreamResult] = field(default_factory=list)
 
 
-def _row_counts(db_path: Path, schema: str) -> dict[str, int]:
-    return row_counts(schema, db_path) if db_path.exists() else {}
+META = "_airbyte_meta"
+STATE_TABLE = "_airbyte_state"
 
 
-def _stamp_sync(db_path: Path, schema: str, streams: list[str]) -> int:
+def raw_warehouse(destination: DestinationConfig, duckdb_file: Path | None = None) -> RawWarehouse:
+    """The warehouse the destination's `local.type` names; `duckdb_file` replaces the DuckDB file."""
+    if destination.local_type == "bigquery":
+        if duckdb_file is not None:
+            raise SyncError("--warehouse names a DuckDB file, but the destination's local.type is bigquery")
+        assert destination.bigquery is not None  # load_destination reads it for this type
+        target = destination.bigquery
+        work_dir = destination.local_path.resolve().parent
+        return BigQueryRawWarehouse(target.project, target.location, target.credentials_path, work_dir)
+    return DuckDbRawWarehouse((duckdb_file or destination.local_path).resolve())
+
+
+def _row_counts(warehouse: RawWarehouse, schema: str, streams: list[str]) -> dict[str, int]:
+    """Rows per stream table (one query); a table not created yet is absent."""
+    tables = [t for t in streams if t in warehouse.tables(schema)]
+    if not tables:
+        return {}
+    sql = " UNION ALL ".join(
+        f"SELECT '{t}' AS name, count(*) AS n FROM {warehouse.table(schema, t)}" for t in tables
+    )
+    return {name: int(n) for name, n in warehouse.rows(sql)}
+
+
+def _stamp_sync(warehouse: RawWarehouse, schema: str, streams: list[str]) -> int:
     """Mark the rows this sync landed with a sync id in `_airbyte_meta.sync_id`, as Airbyte's
     destinations do (one id per sync of a connection, rising). PyAirbyte leaves it out, and a
     full-refresh stream appended each sync needs it: the rows of one read are one snapshot.
     Rows of a killed sync, committed without a stamp, join the next sync's id."""
-    with duckdb.connect(str(db_path)) as con:
-        tables = {
-            name
-            for (name,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [schema]
-            ).fetchall()
-        }
-        tables = [t for t in streams if t in tables]
-        sync_id = 1
-        for table in tables:
-            last = con.execute(
-                f'SELECT max(CAST(_airbyte_meta->>\'sync_id\' AS BIGINT)) FROM "{schema}"."{table}"'
-            ).fetchone()[0]
-            sync_id = max(sync_id, (last or 0) + 1)
-        for table in tables:
-            con.execute(
-                f'UPDATE "{schema}"."{table}" SET _airbyte_meta = json_merge_patch('
-                "COALESCE(_airbyte_meta, '{}'), json_object('sync_id', ?)) "
-                "WHERE _airbyte_meta->>'sync_id' IS NULL",
-                [sync_id],
-            )
+    tables = [t for t in streams if t in warehouse.tables(schema)]
+    if not tables:
+        return 1
+    last = warehouse.rows(
+        " UNION ALL ".join(
+            f"SELECT max({warehouse.json_int(META, 'sync_id')}) FROM {warehouse.table(schema, t)}"
+            for t in tables
+        )
+    )
+    sync_id = max([0, *(int(value) for (value,) in last if value is not None)]) + 1
+    stamped = warehouse.json_with(META, "sync_id", sync_id)
+    unstamped = f"{warehouse.json_text(META, 'sync_id')} IS NULL"
+    warehouse.execute(
+        [f"UPDATE {warehouse.table(schema, t)} SET {META} = {stamped} WHERE {unstamped}" for t in tables]
+    )
     return sync_id
 
 
-def _stream_states(db_path: Path, schema: str) -> dict[str, dict[str, Any]]:
-    """Per-stream state as PyAirbyte stored it in the cache."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        found = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, "_airbyte_state"],
-        ).fetchone()[0]
-        if not found:
-            return {}
-        rows = con.execute(f'SELECT stream_name, state_json FROM "{schema}"._airbyte_state').fetchall()
+def _stream_states(warehouse: RawWarehouse, schema: str) -> dict[str, dict[str, Any]]:
+    """Per-stream state as PyAirbyte stored it in the dataset."""
+    if STATE_TABLE not in warehouse.tables(schema):
+        return {}
+    rows = warehouse.rows(f"SELECT stream_name, state_json FROM {warehouse.table(schema, STATE_TABLE)}")
     states = {}
     for stream_name, state_json in rows:
         message = json.loads(state_json)
@@ -167,16 +185,19 @@ def _secret_variables(source_cfg: Any, spec: dict[str, Any]) -> str:
     return f"check {', '.join(names)} (read by {where})" if names else f"check {where}"
 
 
-def run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path) -> ConnectionResult:
+def run_connection(
+    connection: ConnectionConfig, warehouse: RawWarehouse, cache_dir: Path
+) -> ConnectionResult:
     with _environment(connection.source.environment):
-        return _run_connection(connection, db_path, cache_dir)
+        return _run_connection(connection, warehouse, cache_dir)
 
 
-def _run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path) -> ConnectionResult:
+def _run_connection(
+    connection: ConnectionConfig, warehouse: RawWarehouse, cache_dir: Path
+) -> ConnectionResult:
     import airbyte as ab
 
     from commerce_pyairbyte.connector_cache import ConnectorCache
-    from commerce_pyairbyte.warehouse_cache import WarehouseCache
 
     source_cfg = connection.source
     if not source_cfg.executable.exists():
@@ -185,7 +206,7 @@ def _run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path
             "run `make setup` (uv sync in its folder)"
         )
     started = time.monotonic()
-    print(f"==> {connection.name}: {source_cfg.connector_name} -> {db_path.name}:{connection.namespace}")
+    print(f"==> {connection.name}: {source_cfg.connector_name} -> {warehouse.label}:{connection.namespace}")
     source = ab.get_source(
         source_cfg.connector_name,
         local_executable=source_cfg.executable,
@@ -209,9 +230,9 @@ def _run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path
         catalog = known.catalog(source_cfg, source, refresh=True)
         _check_declaration(connection.streams, catalog, connection.name)
 
-    before = _row_counts(db_path, connection.namespace)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    cache = WarehouseCache(db_path=db_path, schema_name=connection.namespace, cache_dir=cache_dir / "files")
+    stream_names = [s.name for s in connection.streams]
+    before = _row_counts(warehouse, connection.namespace, stream_names)
+    cache = warehouse.cache(connection.namespace, cache_dir / "files")
     try:
         # PyAirbyte sets the sync mode and write strategy per read, so streams are grouped.
         # A full-refresh-only stream reads as full refresh anyway; forcing is only needed
@@ -240,9 +261,9 @@ def _run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path
     finally:
         cache.close()
 
-    sync_id = _stamp_sync(db_path, connection.namespace, [s.name for s in connection.streams])
-    after = _row_counts(db_path, connection.namespace)
-    states = _stream_states(db_path, connection.namespace)
+    sync_id = _stamp_sync(warehouse, connection.namespace, stream_names)
+    after = _row_counts(warehouse, connection.namespace, stream_names)
+    states = _stream_states(warehouse, connection.namespace)
     result = ConnectionResult(
         connection=connection.name,
         namespace=connection.namespace,
@@ -258,7 +279,8 @@ def _run_connection(connection: ConnectionConfig, db_path: Path, cache_dir: Path
 def _private_folders(beside: Path) -> Path:
     """PyAirbyte writes each connector's configuration (its token too) to a temporary file and
     its logs to /tmp/airbyte unless told otherwise: both go to folders only this user can read,
-    beside the warehouse. Returns the runner's cache folder. Must run before `import airbyte`."""
+    in the warehouse's folder (with BigQuery, the folder of the destination's local.path).
+    Returns the runner's cache folder. Must run before `import airbyte`."""
     root = beside / ".pyairbyte-cache"
     for folder in (root / "tmp", root / "logs"):
         folder.mkdir(parents=True, exist_ok=True)
@@ -275,7 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--connection", action="append", help="connection name (default: all active)")
     parser.add_argument(
-        "--warehouse", type=Path, default=None, help="DuckDB file (default: the connection's destination)"
+        "--warehouse",
+        type=Path,
+        default=None,
+        help="DuckDB file (default: the connection's destination; not with a BigQuery destination)",
     )
     args = parser.parse_args(argv)
 
@@ -284,8 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.connection or connection_names():
             connection = load_connection(name)
             # the destination's local warehouse (airbyte_config/destinations/), unless told otherwise
-            db_path = (args.warehouse or connection.destination.local_path).resolve()
-            results.append(run_connection(connection, db_path, _private_folders(db_path.parent)))
+            warehouse = raw_warehouse(connection.destination, args.warehouse)
+            results.append(run_connection(connection, warehouse, _private_folders(warehouse.work_dir)))
     except Exception as error:  # one clear line for people, the chain for the log
         print(f"SYNC FAILED: {error}", file=sys.stderr)
         return 1
