@@ -21,8 +21,9 @@ def latest_loaded(evaluator, table: exp.Expression, key: exp.Expression, loaded_
             f"got {loaded_through.sql('bigquery')}"
         )
     t, k, pin = (e.sql("bigquery") for e in (table, key, loaded_through))
+    # The pin is a UTC time without a zone: named, since DuckDB reads TIMESTAMP('…') in the session's.
     return parse_one(
-        f"(SELECT * FROM {t} WHERE _airbyte_extracted_at <= TIMESTAMP({pin}) "
+        f"(SELECT * FROM {t} WHERE _airbyte_extracted_at <= TIMESTAMP({pin}, 'UTC') "
         f"QUALIFY ROW_NUMBER() OVER (PARTITION BY {k} ORDER BY _airbyte_extracted_at DESC, "
         "_airbyte_raw_id DESC) = 1)",
         read="bigquery",

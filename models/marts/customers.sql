@@ -48,10 +48,7 @@ WITH unioned AS (
     tax_id,
     phone,
     street,
-    CASE
-      WHEN REGEXP_CONTAINS(street_number, '^ *[+-]?[0-9]+ *$')
-      THEN SAFE_CAST(street_number AS INT64)
-    END AS street_number, /* an integer only: DuckDB's TRY_CAST rounds '1.500' to 2 where BigQuery's SAFE_CAST gives NULL (docs/tooling.md §4) */
+    @safe_int64(street_number) AS street_number, /* an integer only: a bare SAFE_CAST would round '1.500' to 2 on DuckDB where BigQuery gives NULL (docs/tooling.md §4.1) */
     city,
     state AS region_code,
     postal_code,
@@ -78,34 +75,34 @@ WITH unioned AS (
     NULL AS region_code,
     NULL AS postal_code,
     CASE
-      WHEN UPPER(TRIM(customer_country)) IN ('UNITED KINGDOM', 'UK', 'GREAT BRITAIN')
+      WHEN UPPER(@trim_whitespace(customer_country)) IN ('UNITED KINGDOM', 'UK', 'GREAT BRITAIN')
       THEN 'GB'
-      WHEN UPPER(TRIM(customer_country)) IN ('ENGLAND', 'SCOTLAND', 'WALES', 'NORTHERN IRELAND')
+      WHEN UPPER(@trim_whitespace(customer_country)) IN ('ENGLAND', 'SCOTLAND', 'WALES', 'NORTHERN IRELAND')
       THEN 'GB'
-      WHEN UPPER(TRIM(customer_country)) IN ('IRELAND', 'REPUBLIC OF IRELAND')
+      WHEN UPPER(@trim_whitespace(customer_country)) IN ('IRELAND', 'REPUBLIC OF IRELAND')
       THEN 'IE'
-      WHEN UPPER(TRIM(customer_country)) IN ('UNITED STATES', 'UNITED STATES OF AMERICA', 'USA')
+      WHEN UPPER(@trim_whitespace(customer_country)) IN ('UNITED STATES', 'UNITED STATES OF AMERICA', 'USA')
       THEN 'US'
-      WHEN UPPER(TRIM(customer_country)) IN ('GERMANY', 'DEUTSCHLAND')
+      WHEN UPPER(@trim_whitespace(customer_country)) IN ('GERMANY', 'DEUTSCHLAND')
       THEN 'DE'
-      WHEN UPPER(TRIM(customer_country)) = 'FRANCE'
+      WHEN UPPER(@trim_whitespace(customer_country)) = 'FRANCE'
       THEN 'FR'
-      WHEN UPPER(TRIM(customer_country)) IN ('NETHERLANDS', 'THE NETHERLANDS', 'HOLLAND')
+      WHEN UPPER(@trim_whitespace(customer_country)) IN ('NETHERLANDS', 'THE NETHERLANDS', 'HOLLAND')
       THEN 'NL'
-      WHEN UPPER(TRIM(customer_country)) IN ('SPAIN', 'ESPAÑA')
+      WHEN UPPER(@trim_whitespace(customer_country)) IN ('SPAIN', 'ESPAÑA')
       THEN 'ES'
-      WHEN UPPER(TRIM(customer_country)) IN ('ITALY', 'ITALIA')
+      WHEN UPPER(@trim_whitespace(customer_country)) IN ('ITALY', 'ITALIA')
       THEN 'IT'
-      WHEN UPPER(TRIM(customer_country)) = 'BELGIUM'
+      WHEN UPPER(@trim_whitespace(customer_country)) = 'BELGIUM'
       THEN 'BE'
-      WHEN UPPER(TRIM(customer_country)) = 'AUSTRIA'
+      WHEN UPPER(@trim_whitespace(customer_country)) = 'AUSTRIA'
       THEN 'AT'
-      WHEN UPPER(TRIM(customer_country)) = 'CANADA'
+      WHEN UPPER(@trim_whitespace(customer_country)) = 'CANADA'
       THEN 'CA'
-      WHEN UPPER(TRIM(customer_country)) = 'AUSTRALIA'
+      WHEN UPPER(@trim_whitespace(customer_country)) = 'AUSTRALIA'
       THEN 'AU'
-      WHEN UPPER(TRIM(customer_country)) LIKE '__' /* already a code */
-      THEN UPPER(TRIM(customer_country))
+      WHEN UPPER(@trim_whitespace(customer_country)) LIKE '__' /* already a code */
+      THEN UPPER(@trim_whitespace(customer_country))
     END AS country_code, /* NULL for a country name not listed here */
     NULL AS latitude,
     NULL AS longitude,

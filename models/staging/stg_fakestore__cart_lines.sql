@@ -26,8 +26,8 @@ WITH source AS (
   /* One row per element of the products array; a cart with an empty array has no lines. */
   SELECT
     source.id AS cart_id,
-    SAFE_CAST(JSON_VALUE(line, '$.productId') AS INT64) AS product_id,
-    SAFE_CAST(JSON_VALUE(line, '$.quantity') AS INT64) AS quantity,
+    @safe_int64(JSON_VALUE(line, '$.productId')) AS product_id,
+    @safe_int64(JSON_VALUE(line, '$.quantity')) AS quantity,
     source._airbyte_extracted_at AS extracted_at
   FROM source
   CROSS JOIN UNNEST(JSON_QUERY_ARRAY(source.products, '$')) AS line

@@ -41,10 +41,10 @@ WITH source AS (
 ), renamed AS (
   SELECT
     id AS product_id,
-    TRIM(title) AS title, /* the API serves some titles with trailing spaces */
-    TRIM(description) AS description,
-    TRIM(category) AS category,
-    TRIM(image) AS image_url,
+    @trim_whitespace(title) AS title, /* the API serves some titles with trailing spaces */
+    @trim_whitespace(description) AS description,
+    @trim_whitespace(category) AS category,
+    @trim_whitespace(image) AS image_url,
     ROUND(price, 2) AS price, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     JSON_VALUE(rating, '$.rate') AS rating_rate,
     JSON_VALUE(rating, '$.count') AS rating_count,
@@ -59,6 +59,6 @@ SELECT
   image_url::STRING AS image_url, /* URL of the product image */
   price::NUMERIC(18, 2) AS price, /* List price in USD with two decimals (an integral 695 becomes 695.00) */
   SAFE_CAST(rating_rate AS FLOAT64) AS rating_rate, /* Average customer rating, 0 to 5; NULL if missing or not numeric */
-  SAFE_CAST(rating_count AS INT64) AS rating_count, /* Number of ratings; NULL if missing or not an integer */
+  @safe_int64(rating_count) AS rating_count, /* Number of ratings; NULL if missing or not an integer */
   extracted_at::TIMESTAMP AS extracted_at /* When Airbyte extracted this version of the product (UTC) */
 FROM renamed

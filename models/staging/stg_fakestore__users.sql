@@ -30,15 +30,15 @@ WITH source AS (
 ), renamed AS (
   SELECT
     id AS user_id,
-    LOWER(TRIM(email)) AS email,
-    TRIM(username) AS username,
-    TRIM(JSON_VALUE(name, '$.firstname')) AS first_name,
-    TRIM(JSON_VALUE(name, '$.lastname')) AS last_name,
-    TRIM(phone) AS phone,
-    TRIM(JSON_VALUE(address, '$.street')) AS street,
+    LOWER(@trim_whitespace(email)) AS email,
+    @trim_whitespace(username) AS username,
+    @trim_whitespace(JSON_VALUE(name, '$.firstname')) AS first_name,
+    @trim_whitespace(JSON_VALUE(name, '$.lastname')) AS last_name,
+    @trim_whitespace(phone) AS phone,
+    @trim_whitespace(JSON_VALUE(address, '$.street')) AS street,
     JSON_VALUE(address, '$.number') AS street_number, /* a JSON integer */
-    TRIM(JSON_VALUE(address, '$.city')) AS city,
-    TRIM(JSON_VALUE(address, '$.zipcode')) AS postal_code,
+    @trim_whitespace(JSON_VALUE(address, '$.city')) AS city,
+    @trim_whitespace(JSON_VALUE(address, '$.zipcode')) AS postal_code,
     JSON_VALUE(address, '$.geolocation.lat') AS latitude, /* the API serves coordinates as strings */
     JSON_VALUE(address, '$.geolocation.long') AS longitude,
     _airbyte_extracted_at AS extracted_at
@@ -52,7 +52,7 @@ SELECT
   last_name::STRING AS last_name, /* Last name as served */
   phone::STRING AS phone, /* Phone number as served, e.g. 1-570-236-7033 */
   street::STRING AS street, /* Street name */
-  SAFE_CAST(street_number AS INT64) AS street_number, /* House number; NULL if missing or not an integer */
+  @safe_int64(street_number) AS street_number, /* House number; NULL if missing or not an integer */
   city::STRING AS city, /* City as served; casing is inconsistent in the source ("San Antonio", "san Antonio") */
   postal_code::STRING AS postal_code, /* ZIP code as served, e.g. 12926-3874 */
   SAFE_CAST(latitude AS FLOAT64) AS latitude, /* Latitude in degrees; NULL if missing or not numeric */

@@ -67,21 +67,21 @@ WITH source AS (
   FROM @latest_loaded(raw_linnworks.processed_order_details, numorderid, @loaded_through_linnworks)
 ), renamed AS (
   SELECT
-    LOWER(TRIM(orderid)) AS order_id,
+    LOWER(@trim_whitespace(orderid)) AS order_id,
     numorderid AS order_number,
     processeddatetime AS processed_at,
     paiddatetime AS paid_at,
     SAFE_CAST(JSON_VALUE(generalinfo, '$.ReceivedDate') AS TIMESTAMP) AS received_at, /* ISO 8601 with Z: an instant on both engines, whatever the session time zone */
-    SAFE_CAST(JSON_VALUE(generalinfo, '$.Status') AS INT64) AS status_code,
+    @safe_int64(JSON_VALUE(generalinfo, '$.Status')) AS status_code,
     SAFE_CAST(JSON_VALUE(generalinfo, '$.HoldOrCancel') AS BOOL) AS is_on_hold_or_cancelled,
-    NULLIF(TRIM(JSON_VALUE(generalinfo, '$.Source')), '') AS channel_source,
-    NULLIF(TRIM(JSON_VALUE(generalinfo, '$.SubSource')), '') AS channel_subsource,
-    NULLIF(TRIM(JSON_VALUE(generalinfo, '$.ReferenceNum')), '') AS reference_number,
-    SAFE_CAST(JSON_VALUE(generalinfo, '$.NumItems') AS INT64) AS item_count,
-    NULLIF(TRIM(JSON_VALUE(customerinfo, '$.Address.FullName')), '') AS customer_name,
-    NULLIF(LOWER(TRIM(JSON_VALUE(customerinfo, '$.Address.EmailAddress'))), '') AS customer_email,
-    NULLIF(TRIM(JSON_VALUE(customerinfo, '$.Address.Country')), '') AS customer_country,
-    NULLIF(UPPER(TRIM(JSON_VALUE(totalsinfo, '$.Currency'))), '') AS currency_code,
+    NULLIF(@trim_whitespace(JSON_VALUE(generalinfo, '$.Source')), '') AS channel_source,
+    NULLIF(@trim_whitespace(JSON_VALUE(generalinfo, '$.SubSource')), '') AS channel_subsource,
+    NULLIF(@trim_whitespace(JSON_VALUE(generalinfo, '$.ReferenceNum')), '') AS reference_number,
+    @safe_int64(JSON_VALUE(generalinfo, '$.NumItems')) AS item_count,
+    NULLIF(@trim_whitespace(JSON_VALUE(customerinfo, '$.Address.FullName')), '') AS customer_name,
+    NULLIF(LOWER(@trim_whitespace(JSON_VALUE(customerinfo, '$.Address.EmailAddress'))), '') AS customer_email,
+    NULLIF(@trim_whitespace(JSON_VALUE(customerinfo, '$.Address.Country')), '') AS customer_country,
+    NULLIF(UPPER(@trim_whitespace(JSON_VALUE(totalsinfo, '$.Currency'))), '') AS currency_code,
     ROUND(SAFE_CAST(JSON_VALUE(totalsinfo, '$.ConversionRate') AS NUMERIC(38, 9)), 6) AS conversion_rate, /* JSON numbers come as text: typed like the raw numbers (NUMERIC(38, 9)), then rounded; SAFE_CAST keeps its precision and scale where CAST would lose them */
     ROUND(SAFE_CAST(JSON_VALUE(totalsinfo, '$.Subtotal') AS NUMERIC(38, 9)), 2) AS subtotal,
     ROUND(SAFE_CAST(JSON_VALUE(totalsinfo, '$.PostageCost') AS NUMERIC(38, 9)), 2) AS postage_cost,
@@ -94,7 +94,7 @@ WITH source AS (
       2
     ) AS total_refunded,
     ROUND(SAFE_CAST(JSON_VALUE(totalsinfo, '$.ProfitMargin') AS NUMERIC(38, 9)), 2) AS profit_margin,
-    NULLIF(LOWER(TRIM(fulfilmentlocationid)), '') AS fulfilment_location_id,
+    NULLIF(LOWER(@trim_whitespace(fulfilmentlocationid)), '') AS fulfilment_location_id,
     _airbyte_extracted_at AS extracted_at
   FROM source
 )

@@ -47,10 +47,10 @@ WITH source AS (
 ), unnested AS (
   /* One row per element of the items array, numbered from 1 (ORDINAL is 1-based on both engines, unlike UNNEST ... WITH OFFSET, which sqlglot turns into DuckDB's 1-based WITH ORDINALITY without the shift); an order with an empty array has no lines. */
   SELECT
-    LOWER(TRIM(source.orderid)) AS order_id,
+    LOWER(@trim_whitespace(source.orderid)) AS order_id,
     line_number,
     JSON_QUERY_ARRAY(source.items, '$')[ORDINAL(line_number)] AS line,
-    NULLIF(UPPER(TRIM(JSON_VALUE(source.totalsinfo, '$.Currency'))), '') AS currency_code,
+    NULLIF(UPPER(@trim_whitespace(JSON_VALUE(source.totalsinfo, '$.Currency'))), '') AS currency_code,
     source._airbyte_extracted_at AS extracted_at
   FROM source
   CROSS JOIN UNNEST(GENERATE_ARRAY(1, ARRAY_LENGTH(JSON_QUERY_ARRAY(source.items, '$')))) AS line_number
@@ -58,13 +58,13 @@ WITH source AS (
   SELECT
     order_id,
     line_number,
-    LOWER(TRIM(JSON_VALUE(line, '$.RowId'))) AS order_line_id,
-    LOWER(TRIM(JSON_VALUE(line, '$.StockItemId'))) AS stock_item_id,
-    SAFE_CAST(JSON_VALUE(line, '$.StockItemIntId') AS INT64) AS stock_item_int_id,
-    TRIM(JSON_VALUE(line, '$.SKU')) AS sku,
-    TRIM(JSON_VALUE(line, '$.ItemTitle')) AS item_title,
-    NULLIF(TRIM(JSON_VALUE(line, '$.BarcodeNumber')), '') AS barcode,
-    SAFE_CAST(JSON_VALUE(line, '$.Quantity') AS INT64) AS quantity,
+    LOWER(@trim_whitespace(JSON_VALUE(line, '$.RowId'))) AS order_line_id,
+    LOWER(@trim_whitespace(JSON_VALUE(line, '$.StockItemId'))) AS stock_item_id,
+    @safe_int64(JSON_VALUE(line, '$.StockItemIntId')) AS stock_item_int_id,
+    @trim_whitespace(JSON_VALUE(line, '$.SKU')) AS sku,
+    @trim_whitespace(JSON_VALUE(line, '$.ItemTitle')) AS item_title,
+    NULLIF(@trim_whitespace(JSON_VALUE(line, '$.BarcodeNumber')), '') AS barcode,
+    @safe_int64(JSON_VALUE(line, '$.Quantity')) AS quantity,
     ROUND(SAFE_CAST(JSON_VALUE(line, '$.PricePerUnit') AS NUMERIC(38, 9)), 2) AS unit_price, /* JSON numbers come as text: typed like the raw numbers (NUMERIC(38, 9)), then rounded to the cent; SAFE_CAST keeps its (38, 9) where CAST would lose it */
     ROUND(SAFE_CAST(JSON_VALUE(line, '$.UnitCost') AS NUMERIC(38, 9)), 2) AS unit_cost,
     ROUND(SAFE_CAST(JSON_VALUE(line, '$.Cost') AS NUMERIC(38, 9)), 2) AS line_amount,
@@ -72,7 +72,7 @@ WITH source AS (
     ROUND(SAFE_CAST(JSON_VALUE(line, '$.Tax') AS NUMERIC(38, 9)), 2) AS tax_amount,
     ROUND(SAFE_CAST(JSON_VALUE(line, '$.TaxRate') AS NUMERIC(38, 9)), 2) AS tax_rate,
     ROUND(SAFE_CAST(JSON_VALUE(line, '$.CostIncTax') AS NUMERIC(38, 9)), 2) AS line_total,
-    NULLIF(TRIM(JSON_VALUE(line, '$.ItemSource')), '') AS item_source,
+    NULLIF(@trim_whitespace(JSON_VALUE(line, '$.ItemSource')), '') AS item_source,
     currency_code,
     extracted_at
   FROM unnested

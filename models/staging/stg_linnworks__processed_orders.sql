@@ -66,7 +66,7 @@ WITH source AS (
   FROM @latest_loaded(raw_linnworks.processed_orders, norderid, @loaded_through_linnworks)
 ), renamed AS (
   SELECT
-    LOWER(TRIM(pkorderid)) AS order_id,
+    LOWER(@trim_whitespace(pkorderid)) AS order_id,
     norderid AS order_number,
     dreceiveddate AS received_at,
     dprocessedon AS processed_at,
@@ -74,9 +74,9 @@ WITH source AS (
     dcancelledon AS cancelled_at,
     NOT dcancelledon IS NULL AS is_cancelled,
     COALESCE(isresend, nstatus = 4) AS is_resend, /* the search row often leaves IsResend out: status 4 (RESEND) says the same */
-    NULLIF(TRIM(source), '') AS channel_source,
-    NULLIF(TRIM(subsource), '') AS channel_subsource,
-    NULLIF(UPPER(TRIM(ccurrency)), '') AS currency_code,
+    NULLIF(@trim_whitespace(source), '') AS channel_source,
+    NULLIF(@trim_whitespace(subsource), '') AS channel_subsource,
+    NULLIF(UPPER(@trim_whitespace(ccurrency)), '') AS currency_code,
     ROUND(ftotalcharge, 2) AS total_charge, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     ROUND(subtotal, 2) AS subtotal,
     ROUND(ftax, 2) AS tax_amount,
@@ -84,8 +84,8 @@ WITH source AS (
     ROUND(postagecostextax, 2) AS postage_cost_ex_tax,
     ROUND(totaldiscount, 2) AS total_discount,
     ROUND(profitmargin, 2) AS profit_margin,
-    NULLIF(TRIM(ccountry), '') AS country,
-    NULLIF(TRIM(fulfilmentlocationname), '') AS fulfilment_location_name,
+    NULLIF(@trim_whitespace(ccountry), '') AS country,
+    NULLIF(@trim_whitespace(fulfilmentlocationname), '') AS fulfilment_location_name,
     _airbyte_extracted_at AS extracted_at
   FROM source
 )

@@ -49,12 +49,12 @@ WITH source AS (
   FROM @latest_loaded(raw_linnworks.stock_items, stockitemintid, @loaded_through_linnworks)
 ), renamed AS (
   SELECT
-    LOWER(TRIM(stockitemid)) AS stock_item_id,
+    LOWER(@trim_whitespace(stockitemid)) AS stock_item_id,
     stockitemintid AS stock_item_int_id,
-    TRIM(itemnumber) AS sku,
-    TRIM(itemtitle) AS item_title,
-    NULLIF(TRIM(barcodenumber), '') AS barcode,
-    NULLIF(TRIM(categoryname), '') AS category_name,
+    @trim_whitespace(itemnumber) AS sku,
+    @trim_whitespace(itemtitle) AS item_title,
+    NULLIF(@trim_whitespace(barcodenumber), '') AS barcode,
+    NULLIF(@trim_whitespace(categoryname), '') AS category_name,
     ROUND(purchaseprice, 2) AS purchase_price, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     ROUND(retailprice, 2) AS retail_price,
     ROUND(taxrate, 2) AS tax_rate,

@@ -47,14 +47,14 @@ WITH source AS (
     stockitemid,
     stockitemintid,
     stocklevels,
-    SAFE_CAST(JSON_VALUE(_airbyte_meta, '$.sync_id') AS INT64) AS snapshot_id,
+    @safe_int64(JSON_VALUE(_airbyte_meta, '$.sync_id')) AS snapshot_id,
     _airbyte_raw_id,
     _airbyte_extracted_at
   FROM raw_linnworks.stock_items
   WHERE
-    NOT SAFE_CAST(JSON_VALUE(_airbyte_meta, '$.sync_id') AS INT64) IS NULL
+    NOT @safe_int64(JSON_VALUE(_airbyte_meta, '$.sync_id')) IS NULL
 ), reads AS (
-  /* The reads in the load: those that started at or before the pin, taken whole; a read ends at its latest extraction. */
+  /* The reads in the load: those that started at or before the pin (a UTC time, named so in any session), taken whole; a read ends at its latest extraction. */
   SELECT
     snapshot_id,
     MAX(_airbyte_extracted_at) AS snapshot_at
@@ -62,7 +62,7 @@ WITH source AS (
   GROUP BY
     snapshot_id
   HAVING
-    MIN(_airbyte_extracted_at) <= TIMESTAMP(@loaded_through_linnworks)
+    MIN(_airbyte_extracted_at) <= TIMESTAMP(@loaded_through_linnworks, 'UTC')
 ), pinned AS (
   /* Every row of the reads in the load, one per item in each read (a read that appended an item twice keeps the greater _airbyte_raw_id). */
   SELECT
@@ -84,14 +84,14 @@ WITH source AS (
   SELECT
     pinned.snapshot_id,
     pinned.snapshot_at,
-    LOWER(TRIM(pinned.stockitemid)) AS stock_item_id,
-    LOWER(TRIM(JSON_VALUE(level, '$.Location.StockLocationId'))) AS location_id,
-    TRIM(JSON_VALUE(level, '$.Location.LocationName')) AS location_name,
-    SAFE_CAST(JSON_VALUE(level, '$.StockLevel') AS INT64) AS stock_level,
-    SAFE_CAST(JSON_VALUE(level, '$.Available') AS INT64) AS available,
-    SAFE_CAST(JSON_VALUE(level, '$.InOrders') AS INT64) AS in_orders,
-    SAFE_CAST(JSON_VALUE(level, '$.Due') AS INT64) AS due,
-    SAFE_CAST(JSON_VALUE(level, '$.MinimumLevel') AS INT64) AS minimum_level,
+    LOWER(@trim_whitespace(pinned.stockitemid)) AS stock_item_id,
+    LOWER(@trim_whitespace(JSON_VALUE(level, '$.Location.StockLocationId'))) AS location_id,
+    @trim_whitespace(JSON_VALUE(level, '$.Location.LocationName')) AS location_name,
+    @safe_int64(JSON_VALUE(level, '$.StockLevel')) AS stock_level,
+    @safe_int64(JSON_VALUE(level, '$.Available')) AS available,
+    @safe_int64(JSON_VALUE(level, '$.InOrders')) AS in_orders,
+    @safe_int64(JSON_VALUE(level, '$.Due')) AS due,
+    @safe_int64(JSON_VALUE(level, '$.MinimumLevel')) AS minimum_level,
     ROUND(SAFE_CAST(JSON_VALUE(level, '$.UnitCost') AS NUMERIC(38, 9)), 2) AS unit_cost, /* JSON numbers come as text: typed like the raw numbers (NUMERIC(38, 9)), then rounded to the cent; SAFE_CAST keeps its (38, 9) where CAST would lose it */
     ROUND(SAFE_CAST(JSON_VALUE(level, '$.StockValue') AS NUMERIC(38, 9)), 2) AS stock_value,
     @linnworks_base_currency AS currency_code,

@@ -48,15 +48,15 @@ WITH source AS (
   FROM @latest_loaded(raw_linnworks.stock_location_details, stocklocationintid, @loaded_through_linnworks)
 ), renamed AS (
   SELECT
-    LOWER(TRIM(stocklocationid)) AS location_id,
+    LOWER(@trim_whitespace(stocklocationid)) AS location_id,
     stocklocationintid AS location_int_id,
-    TRIM(locationname) AS location_name,
-    NULLIF(TRIM(address1), '') AS address_line_1,
-    NULLIF(TRIM(address2), '') AS address_line_2,
-    NULLIF(TRIM(city), '') AS city,
-    NULLIF(TRIM(county), '') AS county,
-    NULLIF(TRIM(country), '') AS country,
-    NULLIF(TRIM(zipcode), '') AS postal_code,
+    @trim_whitespace(locationname) AS location_name,
+    NULLIF(@trim_whitespace(address1), '') AS address_line_1,
+    NULLIF(@trim_whitespace(address2), '') AS address_line_2,
+    NULLIF(@trim_whitespace(city), '') AS city,
+    NULLIF(@trim_whitespace(county), '') AS county,
+    NULLIF(@trim_whitespace(country), '') AS country,
+    NULLIF(@trim_whitespace(zipcode), '') AS postal_code,
     isnottrackable AS is_not_trackable,
     countinorderuntilacknowledgement AS is_count_in_order_until_acknowledgement,
     fulfilmentcenterdeductstockwhenprocessed AS is_fulfilment_center_deduct_stock_when_processed,

@@ -38,11 +38,11 @@ WITH source AS (
   FROM @latest_loaded(raw_linnworks.stock_locations, stocklocationintid, @loaded_through_linnworks)
 ), renamed AS (
   SELECT
-    LOWER(TRIM(stocklocationid)) AS location_id,
+    LOWER(@trim_whitespace(stocklocationid)) AS location_id,
     stocklocationintid AS location_int_id,
-    TRIM(locationname) AS location_name,
-    NULLIF(TRIM(locationtag), '') AS location_tag,
-    NULLIF(TRIM(binrack), '') AS bin_rack,
+    @trim_whitespace(locationname) AS location_name,
+    NULLIF(@trim_whitespace(locationtag), '') AS location_tag,
+    NULLIF(@trim_whitespace(binrack), '') AS bin_rack,
     isfulfillmentcenter AS is_fulfillment_center,
     iswarehousemanaged AS is_warehouse_managed,
     _airbyte_extracted_at AS extracted_at

@@ -57,9 +57,9 @@ WITH source AS (
     order_id,
     line_number,
     CAST(JSON_VALUE(line, '$.id_produto') AS INT64) AS product_id,
-    TRIM(JSON_VALUE(line, '$.codigo')) AS sku,
-    TRIM(JSON_VALUE(line, '$.descricao')) AS description,
-    TRIM(JSON_VALUE(line, '$.unidade')) AS unit,
+    @trim_whitespace(JSON_VALUE(line, '$.codigo')) AS sku,
+    @trim_whitespace(JSON_VALUE(line, '$.descricao')) AS description,
+    @trim_whitespace(JSON_VALUE(line, '$.unidade')) AS unit,
     ROUND(CAST(JSON_VALUE(line, '$.quantidade') AS NUMERIC), 3) AS quantity,
     ROUND(CAST(JSON_VALUE(line, '$.valor_unitario') AS NUMERIC), 2) AS unit_price, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     extracted_at

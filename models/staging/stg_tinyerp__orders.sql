@@ -72,41 +72,41 @@ WITH source AS (
   SELECT
     id AS order_id,
     numero AS order_number,
-    NULLIF(TRIM(numero_ecommerce), '') AS ecommerce_order_number,
+    NULLIF(@trim_whitespace(numero_ecommerce), '') AS ecommerce_order_number,
     data_pedido AS ordered_at,
     DATE(DATETIME(data_pedido, 'America/Sao_Paulo')) AS order_date, /* DATE(DATETIME(ts, zone)), not DATE(ts, zone): on DuckDB the latter depends on the session time zone */
     situacao AS status_label,
     CASE
-      WHEN LOWER(TRIM(situacao)) IN ('em aberto', 'aberto')
+      WHEN LOWER(@trim_whitespace(situacao)) IN ('em aberto', 'aberto')
       THEN 'placed'
-      WHEN LOWER(TRIM(situacao)) IN ('aprovado', 'preparando envio', 'pronto para envio')
+      WHEN LOWER(@trim_whitespace(situacao)) IN ('aprovado', 'preparando envio', 'pronto para envio')
       THEN 'processing'
-      WHEN LOWER(TRIM(situacao)) IN ('faturado', 'faturado (atendido)')
+      WHEN LOWER(@trim_whitespace(situacao)) IN ('faturado', 'faturado (atendido)')
       THEN 'processing'
-      WHEN LOWER(TRIM(situacao)) = 'enviado'
+      WHEN LOWER(@trim_whitespace(situacao)) = 'enviado'
       THEN 'shipped'
-      WHEN LOWER(TRIM(situacao)) IN ('entregue', 'atendido')
+      WHEN LOWER(@trim_whitespace(situacao)) IN ('entregue', 'atendido')
       THEN 'delivered'
-      WHEN LOWER(TRIM(situacao)) IN ('não entregue', 'nao entregue')
+      WHEN LOWER(@trim_whitespace(situacao)) IN ('não entregue', 'nao entregue')
       THEN 'returned'
-      WHEN LOWER(TRIM(situacao)) = 'cancelado'
+      WHEN LOWER(@trim_whitespace(situacao)) = 'cancelado'
       THEN 'cancelled'
     END AS order_status, /* an unknown label stays NULL, so a non-blocking audit reports it */
-    NULLIF(TRIM(JSON_VALUE(cliente, '$.codigo')), '') AS customer_code,
+    NULLIF(@trim_whitespace(JSON_VALUE(cliente, '$.codigo')), '') AS customer_code,
     NULLIF(REGEXP_REPLACE(JSON_VALUE(cliente, '$.cpf_cnpj'), '[^0-9]', ''), '') AS customer_tax_id,
-    TRIM(JSON_VALUE(cliente, '$.nome')) AS customer_name,
-    NULLIF(LOWER(TRIM(JSON_VALUE(cliente, '$.email'))), '') AS customer_email,
-    TRIM(JSON_VALUE(cliente, '$.cidade')) AS customer_city,
-    TRIM(JSON_VALUE(cliente, '$.uf')) AS customer_state,
+    @trim_whitespace(JSON_VALUE(cliente, '$.nome')) AS customer_name,
+    NULLIF(LOWER(@trim_whitespace(JSON_VALUE(cliente, '$.email'))), '') AS customer_email,
+    @trim_whitespace(JSON_VALUE(cliente, '$.cidade')) AS customer_city,
+    @trim_whitespace(JSON_VALUE(cliente, '$.uf')) AS customer_state,
     ROUND(total_produtos, 2) AS items_amount, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     valor_desconto AS discount_raw,
     @tiny_discount_amount(valor_desconto_tipo, valor_desconto_valor, valor_desconto_percentual, total_produtos) AS discount_amount, /* Tiny's 'valor' or 'percentual' of the items, to the cent (macros/tinyerp.py) */
     ROUND(COALESCE(valor_frete, 0), 2) AS shipping_amount,
     ROUND(COALESCE(outras_despesas, 0), 2) AS other_charges_amount,
     ROUND(total_pedido, 2) AS order_total,
-    NULLIF(TRIM(forma_pagamento), '') AS payment_method,
-    NULLIF(TRIM(nome_transportador), '') AS carrier,
-    NULLIF(TRIM(JSON_VALUE(ecommerce, '$.nomeEcommerce')), '') AS sales_channel,
+    NULLIF(@trim_whitespace(forma_pagamento), '') AS payment_method,
+    NULLIF(@trim_whitespace(nome_transportador), '') AS carrier,
+    NULLIF(@trim_whitespace(JSON_VALUE(ecommerce, '$.nomeEcommerce')), '') AS sales_channel,
     NULLIF(id_nota_fiscal, 0) AS invoice_id,
     _airbyte_extracted_at AS extracted_at
   FROM source

@@ -61,7 +61,7 @@ WITH source AS (
     data AS sold_at,
     DATE(DATETIME(data, 'America/Sao_Paulo')) AS sale_date, /* DATE(DATETIME(ts, zone)), not DATE(ts, zone): on DuckDB the latter depends on the session time zone */
     situacao AS status_label,
-    NULLIF(TRIM(formapagamento), '') AS payment_method,
+    NULLIF(@trim_whitespace(formapagamento), '') AS payment_method,
     ROUND(totalprodutos, 2) AS items_amount, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     desconto AS discount_raw,
     @tiny_discount_amount(desconto_tipo, desconto_valor, desconto_percentual, totalprodutos) AS discount_amount, /* Tiny's 'valor' or 'percentual' of the items, to the cent (macros/tinyerp.py) */

@@ -58,17 +58,22 @@ WITH source AS (
 ), renamed AS (
   SELECT
     id AS product_id,
-    TRIM(codigo) AS sku,
-    TRIM(nome) AS product_name,
-    NULLIF(TRIM(gtin), '') AS gtin,
-    TRIM(unidade) AS unit,
+    @trim_whitespace(codigo) AS sku,
+    @trim_whitespace(nome) AS product_name,
+    NULLIF(@trim_whitespace(gtin), '') AS gtin,
+    @trim_whitespace(unidade) AS unit,
     ROUND(preco, 2) AS list_price, /* Round here and declare `columns`: a query with a macro is re-rendered through BigQuery SQL, which drops the (18, 2) from every CAST */
     ROUND(NULLIF(preco_promocional, 0), 2) AS promotional_price,
     ROUND(preco_custo, 2) AS cost_price,
-    NULLIF(TRIM(categoria), '') AS category,
-    NULLIF(TRIM(SPLIT(categoria, ' >> ')[SAFE_OFFSET(0)]), '') AS top_category,
-    NULLIF(TRIM(marca), '') AS brand,
-    CASE UPPER(TRIM(situacao)) WHEN 'A' THEN 'active' WHEN 'I' THEN 'inactive' END AS product_status,
+    NULLIF(@trim_whitespace(categoria), '') AS category,
+    NULLIF(@trim_whitespace(SPLIT(categoria, ' >> ')[SAFE_OFFSET(0)]), '') AS top_category,
+    NULLIF(@trim_whitespace(marca), '') AS brand,
+    CASE UPPER(@trim_whitespace(situacao))
+      WHEN 'A'
+      THEN 'active'
+      WHEN 'I'
+      THEN 'inactive'
+    END AS product_status,
     tipo AS product_type,
     tipovariacao AS variation_type,
     NULLIF(idprodutopai, 0) AS parent_product_id,

@@ -6,8 +6,10 @@ same way, runs it on an in-memory DuckDB and asserts the value BigQuery gives, s
 BigQuery's documented semantics (GoogleSQL; the comments say which rule). The checked list with
 what the models do about each is docs/tooling.md §4.1, which names these tests.
 
-A strict xfail is a difference the models still rely on, in code outside the marts: it documents
-the wrong local value and fails loudly the day it is fixed, so the list is then updated.
+A strict xfail is DuckDB's own value for a construct whose meaning differs from BigQuery's: the
+models no longer use that construct bare but a macro or spelling that gives BigQuery's value on both
+engines, checked by the test next to it. The xfail fails loudly the day DuckDB or sqlglot agree
+with BigQuery, so the list is then updated.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import duckdb
 import pytest
 import sqlglot
 from sqlglot import exp
+from sqlmesh.core.dialect import parse_one as parse_with_macros
+from sqlmesh.core.macros import MacroEvaluator, normalize_macro_name
 
 ROOT = Path(__file__).resolve().parents[2]
 UTC = dt.UTC
@@ -51,6 +55,33 @@ def duckdb_value(bigquery_sql: str, time_zone: str = "UTC") -> Any:
 
 def as_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(UTC)
+
+
+def bigquery_string(value: str) -> str:
+    """A BigQuery string literal of any text (tabs, line breaks, no-break spaces included)."""
+    return exp.Literal.string(value).sql("bigquery")
+
+
+@pytest.fixture(scope="module")
+def project() -> Iterator[Any]:
+    """The SQLMesh project (column_map.project_context: no warehouse opened)."""
+    from commerce_stack.transform.column_map import project_context
+
+    with project_context() as ctx:
+        yield ctx
+
+
+@pytest.fixture(scope="module")
+def expand_macros(project: Any) -> Any:
+    """BigQuery SQL with the project's macros (macros/*.py) expanded, as SQLMesh renders a model."""
+    macros = {normalize_macro_name(name): m.func for name, m in project._macros.items() if hasattr(m, "func")}
+
+    def expand(bigquery_sql: str) -> str:
+        evaluator = MacroEvaluator(dialect="bigquery")
+        evaluator.macros.update(macros)
+        return evaluator.transform(parse_with_macros(bigquery_sql, dialect="bigquery")).sql("bigquery")
+
+    return expand
 
 
 # --- time zones ------------------------------------------------------------------------------
@@ -104,13 +135,33 @@ def test_timestamp_of_a_string_with_the_utc_zone_is_utc_in_any_session(session: 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="DuckDB reads TIMESTAMP('…') in the session zone: the pinned-load mark of "
-    "macros/loads.py and stg_linnworks__stock_levels is right only in a UTC session "
+    reason="DuckDB reads TIMESTAMP('…') in the session zone. The models no longer rely on it: the "
+    "pin is read as TIMESTAMP(pin, 'UTC') in macros/loads.py and stg_linnworks__stock_levels "
     "(docs/tooling.md §2, §4.1)",
 )
 def test_timestamp_of_a_string_without_zone_is_utc_in_any_session() -> None:
     value = duckdb_value("SELECT TIMESTAMP('2026-11-20 12:00:00')", "America/Sao_Paulo")
     assert as_utc(value) == dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("session", OTHER_ZONES)
+def test_the_pinned_load_ends_at_the_pin_in_utc_in_any_session(session: str, expand_macros: Any) -> None:
+    # @latest_loaded with the pin 12:00 UTC: a version extracted at 12:00:00 UTC is in the load,
+    # one a microsecond later is not. Read in the session's zone, the pin would take key 1's later
+    # version in Brasília (15:00 UTC) and nothing in Tokyo (03:00 UTC).
+    raw = (
+        "SELECT * FROM UNNEST(["
+        "STRUCT(1 AS id, TIMESTAMP '2026-11-20 12:00:00+00' AS _airbyte_extracted_at,"
+        " 'a' AS _airbyte_raw_id),"
+        " STRUCT(1, TIMESTAMP '2026-11-20 12:00:00.000001+00', 'b'),"
+        " STRUCT(2, TIMESTAMP '2026-11-20 11:59:59.999999+00', 'c')])"
+    )
+    query = expand_macros(
+        f"WITH raw AS ({raw}) SELECT id, _airbyte_raw_id"
+        " FROM @latest_loaded(raw, id, '2026-11-20 12:00:00.000000') ORDER BY id"
+    )
+    assert "TIMESTAMP('2026-11-20 12:00:00.000000', 'UTC')" in query
+    assert duckdb_rows(query, session) == [(1, "a"), (2, "c")]
 
 
 # --- casts and NUMERIC -------------------------------------------------------------------------
@@ -127,10 +178,9 @@ def test_safe_cast_to_int64_agrees_on_integers_and_words() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="DuckDB's TRY_CAST rounds '1.5' to 2 and reads '1e3' and '1_000' as 1000: "
-    "@json_integer_problem (FakeStore cart lines), stg_fakestore__users.street_number and the "
-    "Linnworks JSON integers take such a value as an integer where BigQuery gives NULL "
-    "(docs/tooling.md §4.1); marts.customers guards its own cast",
+    reason="DuckDB's TRY_CAST rounds '1.5' to 2 and reads '1e3' and '1_000' as 1000. The models no "
+    "longer rely on it: they cast text to INT64 with @safe_int64 (macros/quarantine.py), which "
+    "@json_integer_problem uses too (docs/tooling.md §4.1)",
 )
 def test_safe_cast_of_a_non_integer_string_to_int64_is_null() -> None:
     assert duckdb_value(
@@ -138,22 +188,60 @@ def test_safe_cast_of_a_non_integer_string_to_int64_is_null() -> None:
     ) == (None, None, None)
 
 
-def test_the_guarded_cast_of_marts_customers_is_null_unless_an_integer() -> None:
-    # marts.customers' house number: the cast only when the text is an integer, on both engines.
-    guarded = "CASE WHEN REGEXP_CONTAINS(s, '^ *[+-]?[0-9]+ *$') THEN SAFE_CAST(s AS INT64) END"
-    values = ["1.500", "12.5", "1e3", "1_000", "12A", "1500", "0042", " 7 ", "-3"]
-    rows = duckdb_rows(f"SELECT s, {guarded} FROM UNNEST({values!r}) AS s")
-    assert dict(rows) == {
+def test_safe_int64_of_the_models_is_bigquery_s_value(expand_macros: Any) -> None:
+    # @safe_int64: BigQuery's SAFE_CAST(s AS INT64) on both engines (JSON integers, house numbers).
+    # BigQuery reads a sign, digits and ASCII white space around them; out of range is NULL.
+    # Hexadecimal, which BigQuery's SAFE_CAST alone reads, is NULL on both too.
+    expected = {
+        "1.5": None,
         "1.500": None,
         "12.5": None,
+        "12.0": None,
         "1e3": None,
         "1_000": None,
+        "1 000": None,
+        "0x1F": None,
         "12A": None,
+        "S/N": None,
+        "": None,
+        " ": None,
+        "- 7": None,
+        "\u00a012": None,
+        "9223372036854775808": None,
         "1500": 1500,
         "0042": 42,
-        " 7 ": 7,
+        "+3": 3,
         "-3": -3,
+        " 7 ": 7,
+        "\t-7\r\n": -7,
+        "\v12\f": 12,
+        "-9223372036854775808": -9223372036854775808,
     }
+    values = ", ".join(bigquery_string(v) for v in expected)
+    rows = duckdb_rows(expand_macros(f"SELECT s, @safe_int64(s) FROM UNNEST([{values}]) AS s"))
+    assert dict(rows) == expected
+
+
+def test_json_integer_problem_flags_what_bigquery_does_not_cast(expand_macros: Any) -> None:
+    # The FakeStore cart lines and their quarantine: a quantity of 1.5 is not an integer (on
+    # DuckDB a bare SAFE_CAST would count it as 2 where BigQuery quarantines the line).
+    expected = {
+        '{"quantity": 2}': None,
+        '{"quantity": "3"}': None,
+        '{"quantity": 1.5}': "quantity is not an integer",
+        '{"quantity": "1e3"}': "quantity is not an integer",
+        '{"quantity": "two"}': "quantity is not an integer",
+        '{"quantity": null}': "quantity is missing",
+        "{}": "quantity is missing",
+    }
+    values = ", ".join(bigquery_string(v) for v in expected)
+    rows = duckdb_rows(
+        expand_macros(
+            f"SELECT line, @json_integer_problem(line, '$.quantity', 'quantity')"
+            f" FROM UNNEST([{values}]) AS line"
+        )
+    )
+    assert dict(rows) == expected
 
 
 def test_numeric_casts_and_round_go_half_away_from_zero() -> None:
@@ -233,14 +321,33 @@ def test_trim_removes_spaces() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="DuckDB's TRIM removes only spaces; BigQuery's every Unicode white space (tabs, "
-    "line breaks, no-break spaces): the staging models' TRIM keeps them locally "
-    "(docs/tooling.md §4.1)",
+    "line breaks, no-break spaces). The models no longer rely on it: they trim with "
+    "@trim_whitespace (macros/text.py), TRIM with an explicit set (docs/tooling.md §4.1)",
 )
 def test_trim_removes_unicode_white_space() -> None:
     assert duckdb_value("SELECT TRIM('\\tUnited Kingdom\\n'), TRIM('\u00a0GB\u00a0')") == (
         "United Kingdom",
         "GB",
     )
+
+
+def test_trim_whitespace_of_the_models_is_bigquery_s_trim(expand_macros: Any) -> None:
+    # @trim_whitespace: BigQuery's TRIM(s), which removes leading and trailing characters with
+    # Unicode's White_Space property (and keeps those inside), on both engines. A zero-width space
+    # or a byte-order mark is not white space: BigQuery keeps it too.
+    expected = {
+        "\tUnited Kingdom\n": "United Kingdom",
+        "\u00a0GB\u00a0": "GB",
+        " \r\n Casa \v\f": "Casa",
+        "\u0085\u1680\u2000\u200aa\u2028\u2029\u202f\u205f\u3000": "a",
+        "Rua\tdas Flores\u00a012": "Rua\tdas Flores\u00a012",
+        "\u200bx\ufeff": "\u200bx\ufeff",
+        "voilà": "voilà",
+        " \t\n ": "",
+    }
+    values = ", ".join(bigquery_string(v) for v in expected)
+    rows = duckdb_rows(expand_macros(f"SELECT s, @trim_whitespace(s) FROM UNNEST([{values}]) AS s"))
+    assert dict(rows) == expected
 
 
 def test_concat_with_a_null_is_null() -> None:
@@ -348,17 +455,14 @@ def test_array_to_string_of_an_ordered_array_agg_skips_nulls() -> None:
 
 
 @pytest.fixture(scope="module")
-def rendered_models() -> Iterator[dict[str, exp.Query]]:
+def rendered_models(project: Any) -> dict[str, exp.Query]:
     """Every SQL model's query as SQLMesh renders it (macros expanded), in BigQuery SQL."""
-    from commerce_stack.transform.column_map import project_context
-
-    with project_context() as ctx:
-        yield {
-            model.name: ctx.render(model.name)
-            for model in ctx.models.values()
-            if model.kind.is_materialized or model.kind.is_view
-            if not model.kind.is_seed
-        }
+    return {
+        model.name: project.render(model.name)
+        for model in project.models.values()
+        if model.kind.is_materialized or model.kind.is_view
+        if not model.kind.is_seed
+    }
 
 
 def test_models_avoid_the_constructs_sqlglot_turns_wrong(rendered_models: dict[str, exp.Query]) -> None:
@@ -379,12 +483,35 @@ def test_models_avoid_the_constructs_sqlglot_turns_wrong(rendered_models: dict[s
 
 
 def test_timestamp_strings_in_models_name_their_zone(rendered_models: dict[str, exp.Query]) -> None:
-    # TIMESTAMP('…') without a zone is read in DuckDB's session zone (the strict xfail above):
-    # today exactly the pinned-load reads of the staging models do it, so a new one is noticed.
+    # TIMESTAMP('…') without a zone is read in DuckDB's session zone (the strict xfail above): the
+    # pinned-load reads name UTC, and no model may read such a string without its zone.
     unzoned = {
-        name
+        f"{name}: {node.sql('bigquery')}"
         for name, query in rendered_models.items()
         for node in query.find_all(exp.Timestamp)
         if isinstance(node.this, exp.Literal) and not node.args.get("zone")
     }
-    assert unzoned == {name for name in rendered_models if name.startswith("staging.")}
+    assert unzoned == set()
+    pinned = {
+        name
+        for name, query in rendered_models.items()
+        for node in query.find_all(exp.Timestamp)
+        if isinstance(node.this, exp.Literal) and node.args["zone"].name == "UTC"
+    }
+    assert pinned == {name for name in rendered_models if name.startswith("staging.")}
+
+
+def test_models_trim_and_cast_integers_as_bigquery_does(rendered_models: dict[str, exp.Query]) -> None:
+    # A bare TRIM(s) removes only spaces on DuckDB, and a bare SAFE_CAST(s AS INT64) rounds '1.5'
+    # (the strict xfails above): text is trimmed with @trim_whitespace (TRIM with a set) and cast
+    # to INT64 with @safe_int64 (the cast only under REGEXP_CONTAINS), so a new one is noticed.
+    problems = []
+    for name, query in rendered_models.items():
+        for node in query.find_all(exp.Trim):
+            if not node.expression:
+                problems.append(f"{name}: {node.sql('bigquery')}")
+        for node in query.find_all(exp.TryCast):
+            guarded = isinstance(node.parent, exp.If) and isinstance(node.parent.this, exp.RegexpLike)
+            if node.to.is_type(exp.DataType.Type.BIGINT) and not guarded:
+                problems.append(f"{name}: {node.sql('bigquery')}")
+    assert not problems, problems
