@@ -1,16 +1,8 @@
 """PyAirbyte's BigQuery cache as the runner's raw destination on BigQuery: one dataset per
 connection (its namespace, `raw_<source>`), committing at each state message (checkpoints.py).
 
-Credentials, in this order:
-1. `BIGQUERY_EMULATOR_HOST` set (`http://host:port`, scheme required): anonymous credentials.
-   google-cloud-bigquery sends every REST call to that address when the variable is set, but it
-   still looks for Google credentials (and fails without any); an emulator checks no token. Google's
-   client libraries skip authentication for their emulators (Pub/Sub, Datastore, Firestore do so
-   when their `*_EMULATOR_HOST` is set): the runner does the same for BigQuery's, so no account and
-   no call to Google is needed.
-2. `credentials_path` (the destination's `local.bigquery.credentials`, `GOOGLE_APPLICATION_CREDENTIALS`):
-   that key file (a service account, or any credentials file google-auth reads).
-3. Application Default Credentials (`gcloud auth application-default login`, a VM's account).
+Credentials: `commerce_stack.bigquery.credentials` (an emulator: anonymous; else the key file;
+else Application Default Credentials), the same for the runner, the gate and the history.
 
 PyAirbyte's own `BigQueryConfig` builds two clients from credentials it finds itself: a
 `bigquery.Client` (`get_vendor_client()`: loads, table lookups) and SQLAlchemy's
@@ -26,44 +18,19 @@ Runs in the PyAirbyte environment only.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, ClassVar
 
-import google.auth
 from airbyte._processors.sql.bigquery import BigQuerySqlProcessor
 from airbyte.caches import BigQueryCache
 from airbyte.secrets.base import SecretString
-from google.auth.credentials import AnonymousCredentials, Credentials
 from google.cloud import bigquery
 from sqlalchemy.engine import make_url
 
 from commerce_pyairbyte.checkpoints import CheckpointingProcessor
+from commerce_stack.bigquery import bigquery_client, credentials, emulator_host
 
-EMULATOR_HOST_VARIABLE = "BIGQUERY_EMULATOR_HOST"  # google-cloud-bigquery's own variable
-SCOPES = ["https://www.googleapis.com/auth/bigquery"]
-
-
-def emulator_host() -> str | None:
-    """The emulator's address when one is configured (google-cloud-bigquery reads the same variable)."""
-    return os.environ.get(EMULATOR_HOST_VARIABLE) or None
-
-
-def credentials(credentials_path: str | None) -> Credentials:
-    """Anonymous for an emulator, else the key file, else Application Default Credentials."""
-    if emulator_host():
-        return AnonymousCredentials()
-    if credentials_path:
-        found, _ = google.auth.load_credentials_from_file(credentials_path, scopes=SCOPES)
-    else:
-        found, _ = google.auth.default(scopes=SCOPES)
-    return found
-
-
-def bigquery_client(project: str, location: str, credentials_path: str | None = None) -> bigquery.Client:
-    """A client of `project`; jobs run in `location`. With `BIGQUERY_EMULATOR_HOST` set, the client
-    library itself sends its calls there."""
-    return bigquery.Client(project=project, location=location, credentials=credentials(credentials_path))
+__all__ = ["BigQueryWarehouseCache", "bigquery_client", "credentials", "emulator_host"]
 
 
 class WarehouseBigQuerySqlProcessor(CheckpointingProcessor, BigQuerySqlProcessor):

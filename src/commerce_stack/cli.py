@@ -44,11 +44,11 @@ def _gate(args: argparse.Namespace) -> int:
 
 
 def _report(_: argparse.Namespace) -> int:
-    from commerce_stack.paths import warehouse_path
     from commerce_stack.pipeline.publish import publish_report
     from commerce_stack.pipeline.summary import RunSummary
+    from commerce_stack.warehouse import label
 
-    summary = RunSummary(run_id="report", warehouse=str(warehouse_path()))
+    summary = RunSummary(run_id="report", warehouse=label())
     publish_report(summary)
     if summary.report is None:
         print(f"no warehouse at {summary.warehouse}: run the pipeline first", file=sys.stderr)

@@ -15,7 +15,6 @@ contains the sandbox's name, whatever happened before.
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,12 +25,13 @@ from typing import Any
 
 import pytest
 
+from commerce_stack.bigquery import ModelBytes, bytes_per_model, model_of
+
+__all__ = ["ModelBytes", "bytes_per_model", "model_of"]
+
 ROOT = Path(__file__).resolve().parents[2]
 SCOPES = ["https://www.googleapis.com/auth/bigquery"]
 LAYERS = ("staging", "marts", "reference")
-# A physical table: <schema>__<model>__<version>[__dev], e.g. staging__stg_fakestore__carts__123
-PHYSICAL_TABLE = re.compile(r"\b(staging|marts|reference)__(\w+?)__(\d+)(?:__dev)?\b")
-NO_MODEL = "(no model: sessions, schemas, metadata)"
 
 
 class SandboxUnavailable(Exception):
@@ -131,37 +131,6 @@ def plan(sandbox: Sandbox) -> Any:
         include_unmodified=True,
         skip_tests=True,
     )
-
-
-@dataclass
-class ModelBytes:
-    build: int = 0  # CREATE / INSERT / MERGE: what building the model's table billed
-    audits: int = 0  # SELECTs over the model's table: its audits and SQLMesh's own checks
-    jobs: int = 0
-
-
-def model_of(job: Any) -> str | None:
-    """The model a job worked on: its DDL target table's name, else the first physical table in
-    its SQL (an audit, a view over the table). SQLMesh labels jobs by plan, not by model."""
-    target = getattr(job, "ddl_target_table", None) or getattr(job, "destination", None)
-    for text in (getattr(target, "table_id", "") or "", job.query or ""):
-        match = PHYSICAL_TABLE.search(text)
-        if match:
-            return f"{match[1]}.{match[2]}"
-    return None
-
-
-def bytes_per_model(jobs: list[Any]) -> dict[str, ModelBytes]:
-    per_model: dict[str, ModelBytes] = {}
-    for job in jobs:
-        entry = per_model.setdefault(model_of(job) or NO_MODEL, ModelBytes())
-        billed = job.total_bytes_billed or 0
-        if job.statement_type == "SELECT":
-            entry.audits += billed
-        else:
-            entry.build += billed
-        entry.jobs += 1
-    return per_model
 
 
 def report(per_model: dict[str, ModelBytes], header: str) -> str:

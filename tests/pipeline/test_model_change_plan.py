@@ -48,8 +48,9 @@ def test_given_no_edit_when_planning_dev_then_nothing_differs_from_prod(project_
 def test_given_an_edited_staging_model_when_planning_dev_then_its_marts_are_downstream(project_copy):
     model = project_copy / "models" / "staging" / "stg_fakestore__products.sql"
     text = model.read_text()
-    assert "TRIM(title) AS title" in text
-    model.write_text(text.replace("TRIM(title) AS title", "UPPER(TRIM(title)) AS title"))
+    assert "@trim_whitespace(title) AS title" in text
+    edited = "UPPER(@trim_whitespace(title)) AS title"
+    model.write_text(text.replace("@trim_whitespace(title) AS title", edited))
 
     direct, indirect = _plan(project_copy)
 

@@ -4,8 +4,8 @@ path: start it, talk to it, fill its raw datasets, point SQLMesh at it.
     with running_emulator(tmp_path / "bq") as url, rest_only_reads():
         bq = client(url)
         load_raw_layer(bq, warehouse)          # raw_<source> tables of a DuckDB warehouse
-        config = sqlmesh_config(url, tmp_path / "state.duckdb")
-        Context(paths=..., config=config, gateway=GATEWAY).plan("prod", auto_apply=True, ...)
+        with environment(emulator_settings(url, tmp_path / "state.duckdb")):
+            Context(paths=..., gateway=GATEWAY).plan("prod", auto_apply=True, ...)
 
 The emulator executes BigQuery SQL through sqlglot and DuckDB: what passes here proves the client,
 the DDL, the loads and SQLMesh's BigQuery path, not BigQuery's own semantics
@@ -301,38 +301,21 @@ def load_raw_layer(bq: Any, warehouse: Path) -> dict[str, int]:
 
 def emulator_settings(url: str, state: Path) -> dict[str, str]:
     """The environment that turns config.yaml's BigQuery gateway on and points it at the emulator
-    at `url`, with SQLMesh's state in the DuckDB file `state`: the variables the gateway reads,
-    and BIGQUERY_EMULATOR_HOST, where google-cloud-bigquery then sends every request of a client
-    made without an endpoint (SQLMesh's; the scheme is required)."""
+    at `url`, with SQLMesh's state in the DuckDB file `state`: the variables the gateway reads
+    (method oauth-secrets with a token: a token without expiry is never refreshed, so no Google
+    endpoint is called), and BIGQUERY_EMULATOR_HOST, where google-cloud-bigquery then sends every
+    request of a client made without an endpoint (SQLMesh's, and the pipeline's own, which then
+    uses anonymous credentials; the scheme is required)."""
     return {
         "SQLMESH_ENABLE_BIGQUERY": "1",
         "SQLMESH_GATEWAY": GATEWAY,
         "GCP_PROJECT": PROJECT,
         "BIGQUERY_LOCATION": LOCATION,
         "BIGQUERY_AUTH_METHOD": "oauth-secrets",
+        "BIGQUERY_OAUTH_TOKEN": "bigquery-emulator",  # any string: the emulator checks no credentials
         "SQLMESH_BIGQUERY_STATE_PATH": str(state),
         "BIGQUERY_EMULATOR_HOST": url,
     }
-
-
-EMULATOR_TOKEN = "bigquery-emulator"  # any string: the emulator checks no credentials
-
-
-def sqlmesh_config(project: Path = ROOT) -> Any:
-    """The project's config.yaml as SQLMesh reads it in this environment (`emulator_settings`
-    set), with one overlay: the BigQuery gateway's connection gets a `token`. Method oauth-secrets
-    needs one (a token without expiry is never refreshed, so no Google endpoint is called), and
-    config.yaml has no `token` field yet.
-    Delete the overlay when config.yaml reads the token from the environment (then set it in
-    `emulator_settings`)."""
-    from sqlmesh.core.config import Config
-    from sqlmesh.core.config.loader import load_config_from_paths
-
-    config = load_config_from_paths(Config, project_paths=[project / "config.yaml"])
-    gateway = config.gateways[GATEWAY]
-    if not gateway.connection.token:
-        gateway.connection = gateway.connection.model_copy(update={"token": EMULATOR_TOKEN})
-    return config
 
 
 # --- comparing a table on both engines ------------------------------------------------------------

@@ -13,10 +13,28 @@ from typing import Any
 
 from commerce_stack.paths import PYAIRBYTE_PYTHON, ROOT
 from commerce_stack.pipeline import PipelineError
+from commerce_stack.warehouse import BIGQUERY, DUCKDB, gateway, on_bigquery
+
+RAW_DESTINATION_VARIABLE = "COMMERCE_RAW_DESTINATION"  # airbyte_config/destinations/warehouse.yaml
+
+
+def raw_destination() -> dict[str, str]:
+    """The runner lands raw data where SQLMesh reads it: on BigQuery when the pipeline's gateway is
+    BigQuery (one switch, SQLMESH_ENABLE_BIGQUERY), unless the destination was chosen explicitly;
+    an explicit choice that contradicts the gateway is an error, not a silent split."""
+    wanted = BIGQUERY if on_bigquery() else DUCKDB
+    chosen = os.environ.get(RAW_DESTINATION_VARIABLE, "").strip()
+    if chosen and chosen != wanted:
+        raise PipelineError(
+            f"{RAW_DESTINATION_VARIABLE}={chosen} but SQLMesh builds on {wanted} (gateway {gateway()}): "
+            f"unset {RAW_DESTINATION_VARIABLE} or set it to {wanted}, so the models read what the sync lands"
+        )
+    return {RAW_DESTINATION_VARIABLE: wanted}
 
 
 def sync(env: dict[str, str], connections: list[str] | None = None) -> list[dict[str, Any]]:
-    """Run the declared connections (all active ones unless named); returns the runner's summary."""
+    """Run the declared connections (all active ones unless named); returns the runner's summary.
+    The runner reads its destination from COMMERCE_RAW_DESTINATION (`raw_destination()`)."""
     if not PYAIRBYTE_PYTHON.exists():
         raise PipelineError(f"{PYAIRBYTE_PYTHON} is missing: run `make setup`")
     command = [str(PYAIRBYTE_PYTHON), "-m", "commerce_pyairbyte.sync"]

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import sys
 
-from commerce_stack.paths import runs_dir, warehouse_path
+from commerce_stack.paths import runs_dir
 from commerce_stack.pipeline.summary import RunSummary
 
 
 def publish_report(summary: RunSummary) -> None:
     from commerce_stack.quality.alerts import digest_settings_from_env, send_digest
     from commerce_stack.quality.report import build_report
+    from commerce_stack.warehouse import exists
 
-    if not warehouse_path().exists():
+    if not exists():
         return
-    html = build_report(warehouse_path(), runs_dir() / "report")
+    html = build_report(None, runs_dir() / "report")
     summary.report = str(html)
     settings = digest_settings_from_env()
     if settings is None:

@@ -13,18 +13,19 @@ check result are appended to the warehouse's `dq` history.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-import duckdb
-
 from commerce_stack.environments import PROD
-from commerce_stack.paths import runs_dir, warehouse_path
+from commerce_stack.paths import runs_dir
 from commerce_stack.pipeline import PipelineError
 from commerce_stack.pipeline.summary import RunSummary, step
 from commerce_stack.quality.gate import Checkpoint, CheckResult, failing, suite_files
 from commerce_stack.quality.history import GateRun, TableSnapshot
 from commerce_stack.transform import promotion
+from commerce_stack.warehouse import Connection, connect, on_bigquery
 
 CANDIDATE_ENVIRONMENT = "candidate"
 
@@ -48,20 +49,6 @@ def _last_data_docs() -> str | None:
     return str(site) if site.exists() else None
 
 
-def _clock_checks(environment: str, suites: set[str]) -> list[CheckResult]:
-    from commerce_stack.quality.clock_checks import freshness_checks
-
-    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-        return freshness_checks(con, environment, suites, _utcnow())
-
-
-def _measure(environment: str, checks: list[CheckResult], *, measure: bool = True) -> list[TableSnapshot]:
-    from commerce_stack.quality.history import collect_evidence
-
-    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-        return collect_evidence(con, environment, checks, measure=measure)
-
-
 class _Release:
     """One run of the release: what it found, checked and did, recorded whatever happens."""
 
@@ -71,6 +58,32 @@ class _Release:
         self.checks: list[CheckResult] = []
         self.snapshots: list[TableSnapshot] = []
         self.environment_built = False
+        self.plan_started: datetime | None = None  # BigQuery: SQLMesh's jobs since then are this run's
+        self.bytes_per_suite: dict[str, int | None] = {}
+        self.pipeline_bytes: int | None = None  # billed by the pipeline's own SQL (BigQuery)
+
+    @contextmanager
+    def _warehouse(self, *, read_only: bool = True) -> Iterator[Connection]:
+        """A connection to the warehouse; on BigQuery, what its queries billed is counted."""
+        with connect(read_only=read_only) as con:
+            yield con
+        billed = getattr(con, "bytes_billed", None)
+        if billed is not None:
+            self.pipeline_bytes = (self.pipeline_bytes or 0) + billed
+
+    def _clock_checks(self, environment: str, suites: set[str]) -> list[CheckResult]:
+        from commerce_stack.quality.clock_checks import freshness_checks
+
+        with self._warehouse() as con:
+            return freshness_checks(con, environment, suites, _utcnow())
+
+    def _measure(
+        self, environment: str, checks: list[CheckResult], *, measure: bool = True
+    ) -> list[TableSnapshot]:
+        from commerce_stack.quality.history import collect_evidence
+
+        with self._warehouse() as con:
+            return collect_evidence(con, environment, checks, measure=measure)
 
     def __call__(self) -> str:
         from commerce_stack.transform.loads import current_loads
@@ -100,8 +113,8 @@ class _Release:
     def _nothing_new(self, suites: dict[str, dict[str, Any]]) -> str:
         """Prod already serves exactly this: nothing to build or validate again, only the clock."""
         step("Nothing new since the last promotion: prod keeps serving it (freshness checked)")
-        self.checks = _clock_checks(PROD, set(suites))
-        self.snapshots = _measure(PROD, self.checks)
+        self.checks = self._clock_checks(PROD, set(suites))
+        self.snapshots = self._measure(PROD, self.checks)
         _print_checks(self.checks)
         return "unchanged"
 
@@ -121,12 +134,13 @@ class _Release:
         with sqlmesh_context() as project, Checkpoint() as checkpoint:
             step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
             started = time.monotonic()
+            self.plan_started = datetime.now(UTC)
             try:
                 planned = plan(environment, project)
             except AuditsFailed as failure:
                 self.checks = audit_checks(failure.failures, environment)
                 self.run.message = str(failure)
-                _measure(environment, self.checks, measure=False)  # samples of the offending rows
+                self._measure(environment, self.checks, measure=False)  # samples of the offending rows
                 _print_checks(self.checks)
                 return "blocked"
             except Exception as error:
@@ -179,8 +193,9 @@ class _Release:
             if not gate.checks:
                 raise PipelineError(f"the checkpoint validated nothing in {environment}; prod untouched")
             checks, self.run.data_docs = gate.checks, str(gate.data_docs) if gate.data_docs else None
-        checks += _clock_checks(environment, clock_only)
-        self.checks, self.snapshots = checks, _measure(environment, checks)
+            self.bytes_per_suite = gate.bytes_per_suite
+        checks += self._clock_checks(environment, clock_only)
+        self.checks, self.snapshots = checks, self._measure(environment, checks)
         self.summary.seconds["gate"] = round(time.monotonic() - started, 2)
         _print_checks(checks)
         blocking = failing(checks, "block")
@@ -195,7 +210,8 @@ class _Release:
         run, checks, summary = self.run, self.checks, self.summary
         run.finished_at = _utcnow()
         run.data_docs = run.data_docs or _last_data_docs()
-        with duckdb.connect(str(warehouse_path())) as con:
+        run.bytes_billed = summary.bytes_billed = self._bytes_billed()
+        with connect(read_only=False) as con:
             record(con, run, checks, self.snapshots)
             built = self.environment_built
             quarantined = record_quarantine(con, self.environment, run.finished_at) if built else 0
@@ -206,6 +222,28 @@ class _Release:
         summary.failing_checks = [f"{c.label} [{c.owner}]" for c in failing(checks, "block")]
         summary.warnings = [f"{c.label} [{c.owner}]" for c in failing(checks, "warn")]
         summary.data_docs = run.data_docs
+
+    def _bytes_billed(self) -> dict[str, Any]:
+        """On BigQuery: what this run billed, per model (SQLMesh's jobs since the plan started),
+        per suite (the checkpoint) and by the pipeline's own SQL; {} on DuckDB."""
+        if not on_bigquery():
+            return {}
+        models: dict[str, int | None] | None = {}
+        if self.plan_started is not None:
+            from commerce_stack.bigquery import bytes_per_model, plan_jobs, warehouse_client
+
+            try:
+                with warehouse_client() as client:
+                    per_model = bytes_per_model(plan_jobs(client, self.plan_started))
+            except Exception as error:  # cost is evidence, not a verdict: the run is recorded anyway
+                print(f"warning: could not list this run's BigQuery jobs ({error}): bytes per model unknown")
+                models = None
+            else:
+                models = {
+                    model: (spent.build + spent.audits if spent.reported else None)
+                    for model, spent in sorted(per_model.items())
+                }
+        return {"models": models, "checks": self.bytes_per_suite, "pipeline": self.pipeline_bytes}
 
 
 def release(summary: RunSummary, environment: str = CANDIDATE_ENVIRONMENT) -> str:

@@ -9,12 +9,12 @@ from contextlib import ExitStack
 from commerce_simulators.launch import SimulatorStartError
 from commerce_stack.paths import warehouse_path
 from commerce_stack.pipeline import PipelineError
-from commerce_stack.pipeline.ingest import sync
+from commerce_stack.pipeline.ingest import raw_destination, sync
 from commerce_stack.pipeline.local_apis import LocalApis, start_simulators
 from commerce_stack.pipeline.publish import publish_report
 from commerce_stack.pipeline.release import CANDIDATE_ENVIRONMENT, release
 from commerce_stack.pipeline.summary import MART_SCHEMA, RunSummary, new_run_id, step, write_summary
-from commerce_stack.warehouse import row_counts
+from commerce_stack.warehouse import exists, label, row_counts
 
 
 def mart_row_counts() -> dict[str, int]:
@@ -34,7 +34,7 @@ def run(
     `sync_first=False` releases what raw already holds (`commerce-stack gate`)."""
     started = time.monotonic()
     os.environ["COMMERCE_WAREHOUSE_PATH"] = str(warehouse_path())
-    summary = RunSummary(run_id=new_run_id(), warehouse=str(warehouse_path()))
+    summary = RunSummary(run_id=new_run_id(), warehouse=label())
     try:
         if sync_first:
             with ExitStack() as simulators:
@@ -45,7 +45,7 @@ def run(
     except (PipelineError, SimulatorStartError) as error:
         summary.status = "failed"
         summary.failing_checks.append(str(error))
-    summary.rows_per_mart = mart_row_counts() if warehouse_path().exists() else {}
+    summary.rows_per_mart = mart_row_counts() if exists() else {}
     publish_report(summary)
     summary.seconds["total"] = round(time.monotonic() - started, 2)
     write_summary(summary)
@@ -53,9 +53,9 @@ def run(
 
 
 def _sync_into(summary: RunSummary, env: dict[str, str], connections: list[str] | None) -> None:
-    step("Airbyte sync (PyAirbyte, offline) into the DuckDB warehouse")
+    step(f"Airbyte sync (PyAirbyte, offline) into the warehouse ({label()})")
     started = time.monotonic()
-    for connection in sync(env, connections):
+    for connection in sync({**env, **raw_destination()}, connections):
         for stream in connection["streams"]:
             summary.records_per_stream[f"{connection['namespace']}.{stream['name']}"] = stream["records"]
     summary.seconds["sync"] = round(time.monotonic() - started, 2)

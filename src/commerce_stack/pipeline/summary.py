@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from commerce_stack.paths import runs_dir
 
@@ -31,6 +32,9 @@ class RunSummary:
     report: str | None = None
     digest_sent: bool = False
     seconds: dict[str, float] = field(default_factory=dict)
+    # On BigQuery: bytes billed per model (SQLMesh's builds and audits in this run's plans), per
+    # suite (the gate's checks), and by the pipeline's own SQL; None where no job reported bytes.
+    bytes_billed: dict[str, Any] = field(default_factory=dict)
 
     @property
     def succeeded(self) -> bool:
@@ -83,3 +87,23 @@ def print_summary(summary: RunSummary) -> None:
     if summary.data_docs:
         print(f"data docs: {summary.data_docs}")
     print(f"timings (s): {summary.seconds}")
+    if summary.bytes_billed:
+        print(f"bytes billed: {bytes_billed_line(summary.bytes_billed)}")
+
+
+def bytes_billed_line(billed: dict[str, Any]) -> str:
+    """`models 1.2 GiB, checks 80.0 MiB, pipeline 10.0 MiB` (`not reported` by an emulator)."""
+    parts = []
+    for part in ("models", "checks", "pipeline"):
+        value = billed.get(part)
+        values = list(value.values()) if isinstance(value, dict) else [value]
+        numbers: list[int] = [v for v in values if v is not None]
+        parts.append(f"{part} {_size(sum(numbers)) if numbers else 'not reported'}")
+    return ", ".join(parts)
+
+
+def _size(count: int) -> str:
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return f"{count} B"

@@ -22,7 +22,7 @@ from great_expectations.data_context.types.resource_identifiers import Expectati
 
 from commerce_stack.environments import schema_in
 from commerce_stack.paths import warehouse_path
-from commerce_stack.quality import gx_duckdb
+from commerce_stack.quality import gx_bigquery, gx_duckdb
 from commerce_stack.quality.gate import (
     BLOCKING_SEVERITIES,
     CheckResult,
@@ -30,6 +30,7 @@ from commerce_stack.quality.gate import (
     prepare_working_context,
 )
 from commerce_stack.quality.samples import failing_rows_sql
+from commerce_stack.warehouse import native_sql, on_bigquery
 
 
 def _check(suite_name: str, table: str, outcome: Any) -> CheckResult:
@@ -56,21 +57,36 @@ def _check(suite_name: str, table: str, outcome: Any) -> CheckResult:
             result.get("observed_value") if config.type == "unexpected_rows_expectation" else None,
         ),
         unexpected_percent=result.get("unexpected_percent"),
-        reproduce_sql=None if outcome.success else failing_rows_sql(config.type, kwargs, table),
+        reproduce_sql=None if outcome.success else _native(failing_rows_sql(config.type, kwargs, table)),
         short_name=meta.get("check"),
     )
 
 
+def _native(sql: str | None) -> str | None:
+    return None if sql is None else native_sql(sql)
+
+
+def _datasource(context: Any) -> Any:
+    """The warehouse as GX's SQL datasource: the DuckDB file (read-only) or BigQuery."""
+    if on_bigquery():
+        gx_bigquery.install()
+        connection_string, kwargs = gx_bigquery.connection_string(), gx_bigquery.engine_kwargs()
+    else:
+        gx_duckdb.install()
+        connection_string = gx_duckdb.connection_string(str(warehouse_path()))
+        kwargs = gx_duckdb.engine_kwargs()
+    return context.data_sources.add_or_update_sql(
+        name="warehouse",
+        connection_string=connection_string,
+        kwargs=kwargs,
+    )
+
+
 def run_checkpoint(environment: str, suites: Collection[str] | None = None) -> GateResult:
-    gx_duckdb.install()
     now = datetime.now(UTC).replace(tzinfo=None)
     work = prepare_working_context(environment, now, suites)
     context = gx.get_context(mode="file", context_root_dir=str(work))
-    datasource = context.data_sources.add_or_update_sql(
-        name="warehouse",
-        connection_string=gx_duckdb.connection_string(str(warehouse_path())),
-        kwargs=gx_duckdb.engine_kwargs(),  # type: ignore[call-arg]  # a field of GX's SQL datasource
-    )
+    datasource = _datasource(context)
     definitions = []
     tables: dict[str, str] = {}
     for suite in sorted(context.suites.all(), key=lambda s: s.name):
@@ -105,6 +121,7 @@ def run_checkpoint(environment: str, suites: Collection[str] | None = None) -> G
     identifiers: list[Any] = list(run.run_results)
     identifiers += [ExpectationSuiteIdentifier(name=v.suite_name) for v in run.run_results.values()]
     context.build_data_docs(resource_identifiers=identifiers)
+    gate.bytes_per_suite = dict(gx_bigquery.bytes_per_suite) if on_bigquery() else {}
     docs = context.get_docs_sites_urls()
     if docs and docs[0]["site_url"]:
         gate.data_docs = Path(docs[0]["site_url"].removeprefix("file://"))

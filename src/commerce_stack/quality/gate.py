@@ -31,11 +31,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from commerce_stack.environments import schema_in
-from commerce_stack.paths import EXPECTATIONS_DIR, runs_dir, warehouse_path
-from commerce_stack.warehouse import scalar
+from commerce_stack.paths import EXPECTATIONS_DIR, runs_dir
+from commerce_stack.warehouse import connect, exists, tables
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -79,6 +77,8 @@ class GateResult:
     environment: str
     checks: list[CheckResult] = field(default_factory=list)
     data_docs: Path | None = None
+    # on BigQuery: suite -> bytes its checks' queries billed (None: no job reported its bytes)
+    bytes_per_suite: dict[str, int | None] = field(default_factory=dict)
 
 
 def failing(checks: list[CheckResult], severity: str) -> list[CheckResult]:
@@ -124,16 +124,10 @@ def _runtime_id(suite: str, kind: str) -> str:
 
 def previous_promoted_counts() -> dict[str, int]:
     """Row counts of the last promoted run, per model, from the results history (dq schema)."""
-    path = warehouse_path()
-    if not path.exists():
+    if not exists():
         return {}
-    with duckdb.connect(str(path), read_only=True) as con:
-        found = scalar(
-            con,
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'dq' AND table_name IN ('gate_runs', 'table_snapshots')",
-        )
-        if found < 2:
+    with connect() as con:
+        if not {"gate_runs", "table_snapshots"} <= set(tables(con, "dq")):
             return {}
         rows = con.execute(
             """
@@ -264,4 +258,5 @@ class Checkpoint:
             environment=data["environment"],
             checks=[CheckResult(**check) for check in data["checks"]],
             data_docs=Path(data["data_docs"]) if data["data_docs"] else None,
+            bytes_per_suite=data.get("bytes_per_suite") or {},
         )

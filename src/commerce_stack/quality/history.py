@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import duckdb
-
 from commerce_stack.environments import schema_in
 from commerce_stack.quality.gate import CheckResult, failing, suite_files
 from commerce_stack.quality.results import ensure_dq_schema
 from commerce_stack.quality.samples import fetch_samples
-from commerce_stack.warehouse import scalar
+from commerce_stack.warehouse import Connection, errors, tables
 
 
 @dataclass
@@ -39,20 +37,22 @@ class GateRun:
     loads: dict[str, str] = field(default_factory=dict)
     data_docs: str | None = None
     message: str | None = None
+    bytes_billed: dict[str, Any] = field(default_factory=dict)  # on BigQuery (RunSummary.bytes_billed)
 
 
 def collect_evidence(
-    con: duckdb.DuckDBPyConnection, environment: str, checks: list[CheckResult], *, measure: bool = True
+    con: Connection, environment: str, checks: list[CheckResult], *, measure: bool = True
 ) -> list[TableSnapshot]:
     """Fill failing-row samples, and measure every suite's table in `environment` (read-only).
 
     `measure=False` when the environment was not (re)built, so its views show an older state.
     """
+    failed_query = errors()
     for check in checks:
         if not check.success and check.reproduce_sql and not check.failing_samples:
             try:
                 check.failing_samples = fetch_samples(con, check.reproduce_sql)
-            except duckdb.Error as error:  # a sample is evidence, not a verdict: keep the run going
+            except failed_query as error:  # a sample is evidence, not a verdict: keep the run going
                 check.failing_samples = [{"error": f"could not fetch samples: {error}"}]
     snapshots: list[TableSnapshot] = []
     if not measure:
@@ -65,7 +65,7 @@ def collect_evidence(
         through = f"MAX({column})" if column else "NULL"
         try:
             measured = con.execute(f"SELECT COUNT(*), {through} FROM {relation}").fetchone()
-        except duckdb.Error:  # the environment was not built (e.g. a blocking audit stopped it)
+        except failed_query:  # the environment was not built (e.g. a blocking audit stopped it)
             continue
         rows, newest = measured or (0, None)  # an aggregate always returns its one row
         snapshots.append(TableSnapshot(name, meta.get("owner", "unowned"), rows, newest))
@@ -77,7 +77,7 @@ def _json(value: Any) -> str | None:
 
 
 def record(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     run: GateRun,
     checks: list[CheckResult],
     snapshots: list[TableSnapshot],
@@ -86,15 +86,16 @@ def record(
     ensure_dq_schema(con)
     blocking, warnings = len(failing(checks, "block")), len(failing(checks, "warn"))
     con.execute(
-        "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, json(?), ?, ?, json(?))",
         [
             run.run_id, run.environment, run.started_at, run.finished_at, run.status, run.promoted,
             len(checks), blocking, warnings, _json(run.loads), run.data_docs, run.message,
+            _json(run.bytes_billed or None),
         ],
     )  # fmt: skip
     if checks:
         con.executemany(
-            "INSERT INTO dq.check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO dq.check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json(?), ?, ?)",
             [
                 [
                     run.run_id,
@@ -125,32 +126,35 @@ def record(
         )
 
 
-def record_quarantine(con: duckdb.DuckDBPyConnection, environment: str, at: datetime) -> int:
+def _record_text(value: Any) -> str | None:
+    """A quarantined record as canonical JSON text: DuckDB returns JSON as text, BigQuery parsed."""
+    if value is None:
+        return None
+    parsed = json.loads(value) if isinstance(value, str) else value
+    return json.dumps(parsed, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def record_quarantine(con: Connection, environment: str, at: datetime) -> int:
     """Append the environment's newly quarantined records (every `staging.stg_*__quarantine`
-    model) to dq.quarantine; a record already kept with the same reason is not added again."""
+    model) to dq.quarantine; a record already kept with the same reason is not added again.
+    Compared here rather than in SQL: JSON has no equality on BigQuery, and the rows are few."""
     ensure_dq_schema(con)
     schema = schema_in(environment, "staging")
-    tables = con.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = ? AND ends_with(table_name, '__quarantine') ORDER BY 1",
-        [schema],
-    ).fetchall()
-    before: int = scalar(con, "SELECT count(*) FROM dq.quarantine")
-    for (table,) in tables:
-        con.execute(
-            f"""
-            INSERT INTO dq.quarantine (source, stream, quarantined_at, reason, record, record_id)
-            SELECT DISTINCT q.source, q.stream, CAST(? AS TIMESTAMP), q.reason, CAST(q.record AS JSON),
-                   q.record_id
-            FROM "{schema}"."{table}" AS q
-            WHERE NOT EXISTS (
-                SELECT 1 FROM dq.quarantine AS d
-                WHERE d.source = q.source AND d.stream = q.stream AND d.reason = q.reason
-                  AND CAST(d.record AS VARCHAR) = CAST(q.record AS VARCHAR)
-                  AND d.record_id IS NOT DISTINCT FROM q.record_id
-            )
-            """,
-            [at],
+    columns = "source, stream, reason, record, record_id"
+
+    def normalised(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        return [(s, st, r, _record_text(rec), rid) for s, st, r, rec, rid in rows]
+
+    kept = set(normalised(con.execute(f"SELECT {columns} FROM dq.quarantine").fetchall()))
+    new: dict[tuple[Any, ...], None] = {}  # insertion-ordered, each record once
+    for table in tables(con, schema):
+        if table.endswith("__quarantine"):
+            rows = con.execute(f'SELECT {columns} FROM "{schema}"."{table}"').fetchall()
+            new.update(dict.fromkeys(row for row in normalised(rows) if row not in kept))
+    if new:
+        con.executemany(
+            "INSERT INTO dq.quarantine (source, stream, quarantined_at, reason, record, record_id) "
+            "VALUES (?, ?, ?, ?, json(?), ?)",
+            [[s, st, at, r, rec, rid] for s, st, r, rec, rid in new],
         )
-    after: int = scalar(con, "SELECT count(*) FROM dq.quarantine")
-    return after - before
+    return len(new)

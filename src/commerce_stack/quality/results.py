@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS dq.quarantine (        -- records that could not be t
 );
 -- added after the first release: a history created before it gains the column, rows keep NULL
 ALTER TABLE dq.quarantine ADD COLUMN IF NOT EXISTS record_id VARCHAR;
+-- on BigQuery, what the run billed: {"models": {model: bytes}, "checks": {suite: bytes}, "pipeline": bytes}
+-- (a value is null where no job reported its bytes); NULL on DuckDB and in runs before this column
+ALTER TABLE dq.gate_runs ADD COLUMN IF NOT EXISTS bytes_billed JSON;
 """
 
 

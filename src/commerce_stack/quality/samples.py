@@ -65,8 +65,11 @@ def failing_rows_sql(expectation_type: str, kwargs: dict[str, Any], table: str) 
 
 
 def fetch_samples(con: Any, sql: str, limit: int = SAMPLE_LIMIT) -> list[dict[str, Any]]:
-    """Up to `limit` rows as JSON-ready dicts (values that JSON cannot hold become strings)."""
-    cursor = con.execute(f"SELECT * FROM ({sql}) AS failing LIMIT {int(limit)}")
+    """Up to `limit` rows as JSON-ready dicts (values that JSON cannot hold become strings).
+    `sql` is in the warehouse's own dialect (`warehouse.native_sql`), as stewards see it."""
+    from commerce_stack.warehouse import query_native
+
+    cursor = query_native(con, f"SELECT * FROM ({sql}) AS failing LIMIT {int(limit)}")
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return json.loads(json.dumps(rows, default=str))

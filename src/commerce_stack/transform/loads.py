@@ -18,8 +18,7 @@ from datetime import datetime
 import duckdb
 
 from commerce_stack.airbyte_config import ConnectionConfig, connection_names, load_connection
-from commerce_stack.paths import warehouse_path
-from commerce_stack.warehouse import scalar
+from commerce_stack.warehouse import Connection, columns, connect, exists, query_native, tables
 
 NOTHING_LOADED = "1970-01-01 00:00:00"
 
@@ -38,48 +37,42 @@ class SourceLoad:
         return self.variable.upper()
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+def _quote(identifier: str, *, bigquery: bool = False) -> str:
+    mark = "`" if bigquery else '"'
+    return mark + identifier.replace(mark, mark * 2) + mark
 
 
 def _table_high_water_mark(
-    con: duckdb.DuckDBPyConnection, schema: str, table: str, primary_key: list[str]
+    con: Connection, schema: str, table: str, primary_key: list[str]
 ) -> datetime | None:
-    columns = [
-        name
-        for (name,) in con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-            [schema, table],
-        ).fetchall()
-        if not name.startswith("_")
-    ]
-    if not columns:
+    names = [name for name in columns(con, schema, table) if not name.startswith("_")]
+    if not names:
         return None
-    content = "md5(CAST(to_json(struct_pack(" + ", ".join(f"{_quote(c)} := {_quote(c)}" for c in columns)
-    content += ")) AS VARCHAR))"
-    key = ", ".join(_quote(k.lower()) for k in primary_key) or content
+    # Written in each engine's own SQL (the rest of the query reads the same in both): BigQuery's
+    # JSON cannot be cast to text, and no DuckDB spelling transpiles to its TO_JSON_STRING.
+    bigquery = not isinstance(con, duckdb.DuckDBPyConnection)
+    quoted = [_quote(c, bigquery=bigquery) for c in names]
+    if bigquery:
+        content = f"TO_HEX(MD5(TO_JSON_STRING(STRUCT({', '.join(f'{q} AS {q}' for q in quoted)}))))"
+    else:
+        content = f"md5(CAST(to_json(struct_pack({', '.join(f'{q} := {q}' for q in quoted)})) AS VARCHAR))"
+    key = ", ".join(_quote(k.lower(), bigquery=bigquery) for k in primary_key) or content
     query = f"""
         SELECT max(_airbyte_extracted_at) FROM (
             SELECT _airbyte_extracted_at, {content} AS content,
                    lag({content}) OVER (PARTITION BY {key}
                                         ORDER BY _airbyte_extracted_at, _airbyte_raw_id) AS previous
-            FROM {_quote(schema)}.{_quote(table)}
+            FROM {_quote(schema, bigquery=bigquery)}.{_quote(table, bigquery=bigquery)}
         ) WHERE previous IS DISTINCT FROM content
     """
-    mark: datetime | None = scalar(con, query)
+    row = query_native(con, query).fetchone()
+    mark: datetime | None = row[0] if row else None
     return mark
 
 
-def source_load(con: duckdb.DuckDBPyConnection, connection: ConnectionConfig) -> SourceLoad:
+def source_load(con: Connection, connection: ConnectionConfig) -> SourceLoad:
     """The high-water mark over every stream table of one connection's namespace."""
-    existing = {
-        name
-        for (name,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
-            [connection.namespace],
-        ).fetchall()
-    }
+    existing = set(tables(con, connection.namespace))
     marks = [
         _table_high_water_mark(con, connection.namespace, stream.name, stream.primary_key)
         for stream in connection.streams
@@ -93,8 +86,7 @@ def source_load(con: duckdb.DuckDBPyConnection, connection: ConnectionConfig) ->
 def current_loads() -> list[SourceLoad]:
     """The high-water mark of every active connection, read from the warehouse."""
     connections = [load_connection(name) for name in connection_names()]
-    path = warehouse_path()
-    if not path.exists():
+    if not exists():
         return [SourceLoad(c.name, NOTHING_LOADED) for c in connections]
-    with duckdb.connect(str(path), read_only=True) as con:
+    with connect() as con:
         return [source_load(con, c) for c in connections]

@@ -10,13 +10,15 @@ from typing import Any
 
 from commerce_stack.paths import project_dir, warehouse_path
 from commerce_stack.transform.loads import SourceLoad
-
-GATEWAY = "duckdb"
+from commerce_stack.warehouse import gateway, on_bigquery, state_path
 
 
 def pin_loads(loads: list[SourceLoad]) -> None:
-    """config.yaml reads the variables from the environment (LOADED_THROUGH_<SOURCE>)."""
+    """config.yaml reads the variables from the environment (LOADED_THROUGH_<SOURCE>), and the
+    warehouse and state files as absolute paths (SQLMesh resolves relative ones from its cwd)."""
     os.environ["COMMERCE_WAREHOUSE_PATH"] = str(warehouse_path())
+    if on_bigquery():
+        os.environ["SQLMESH_BIGQUERY_STATE_PATH"] = str(state_path())
     for load in loads:
         os.environ[load.env_var] = load.loaded_through
 
@@ -27,7 +29,7 @@ def sqlmesh_context() -> Iterator[Any]:
     (DuckDB allows one writer, and GX opens the file next) and reopen when it plans again."""
     from sqlmesh import Context
 
-    ctx = Context(paths=str(project_dir()), gateway=GATEWAY)
+    ctx = Context(paths=str(project_dir()), gateway=gateway())
     try:
         yield ctx
     finally:
@@ -71,6 +73,11 @@ class AuditsFailed(RuntimeError):
         super().__init__(f"blocking SQLMesh audits failed in {environment}: {names}")
 
 
+def _dialect() -> str:
+    """The SQL dialect of the warehouse, for reproduce SQL stewards can run there."""
+    return "bigquery" if on_bigquery() else "duckdb"
+
+
 def _audit_failures(errors: list[Any]) -> list[AuditFailure]:
     from sqlmesh.utils.errors import NodeAuditsErrors
 
@@ -82,7 +89,7 @@ def _audit_failures(errors: list[Any]) -> list[AuditFailure]:
                 name = ".".join((audit.model_name or str(error.node)).replace('"', "").split(".")[-2:])
                 owner = (audit.model.owner if audit.model else None) or "unowned"
                 failures.append(
-                    AuditFailure(name, owner, audit.audit_name, int(audit.count), audit.sql("duckdb"))
+                    AuditFailure(name, owner, audit.audit_name, int(audit.count), audit.sql(_dialect()))
                 )
     return failures
 

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import duckdb
 
-from commerce_stack.paths import project_dir, runs_dir, warehouse_path
+from commerce_stack.paths import project_dir, runs_dir
 from commerce_stack.transform.loads import SourceLoad
+from commerce_stack.warehouse import state_path
 
 # What SQLMesh builds from (its tests run in every plan, so they count too).
 PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "seeds", "macros", "audits", "tests/models")
@@ -82,12 +83,14 @@ def suite_digests(suites: dict[str, dict]) -> dict[str, str]:
 def prod_plan_id() -> str | None:
     """The plan behind prod in SQLMesh's state (read-only; None before the first promotion).
 
-    SQLMesh keeps its state in the warehouse's `sqlmesh` schema; reading the plan id there is
-    how a promotion made outside the pipeline (`sqlmesh plan prod` by hand) is noticed."""
-    if not warehouse_path().exists():
+    SQLMesh keeps its state in a DuckDB file's `sqlmesh` schema (the warehouse's, or the BigQuery
+    gateway's state file); reading the plan id there is how a promotion made outside the pipeline
+    (`sqlmesh plan prod` by hand) is noticed."""
+    state = state_path()
+    if not state.exists():
         return None
     try:
-        with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        with duckdb.connect(str(state), read_only=True) as con:
             row = con.execute("SELECT plan_id FROM sqlmesh._environments WHERE name = 'prod'").fetchone()
     except duckdb.Error:  # no state yet, or a layout this reader does not know: take the full path
         return None

@@ -31,10 +31,11 @@ def load_report(warehouse: Path, *, history_runs: int = 20, environment: str | N
 
 
 def build_report(
-    warehouse: Path, out_dir: Path, *, history_runs: int = 20, environment: str | None = None
+    warehouse: Path | None, out_dir: Path, *, history_runs: int = 20, environment: str | None = None
 ) -> Path:
-    """Write out_dir/index.html and out_dir/report.json; returns the HTML's path."""
-    report = read_report(Path(warehouse), history_runs=history_runs, environment=environment)
+    """Write out_dir/index.html and out_dir/report.json; returns the HTML's path. `warehouse`: a
+    DuckDB file, or None for this process's warehouse (DuckDB or BigQuery)."""
+    report = read_report(warehouse, history_runs=history_runs, environment=environment)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(
@@ -46,19 +47,19 @@ def build_report(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from commerce_stack.paths import runs_dir, warehouse_path
+    from commerce_stack.paths import runs_dir
 
     parser = argparse.ArgumentParser(
         prog="python -m commerce_stack.quality.report",
         description="Write the data-quality report (index.html + report.json) from the dq history.",
     )
-    parser.add_argument("--warehouse", type=Path, default=None, help="DuckDB file (default: the warehouse)")
+    parser.add_argument("--warehouse", type=Path, default=None, help="a DuckDB file (default: the warehouse)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: <runs dir>/report)")
     parser.add_argument("--history-runs", type=int, default=20, help="runs in the trend (default 20)")
     parser.add_argument("--environment", default=None, help="environment to report (default: latest run's)")
     args = parser.parse_args(argv)
     path = build_report(
-        args.warehouse or warehouse_path(),
+        args.warehouse,
         args.out or runs_dir() / "report",
         history_runs=args.history_runs,
         environment=args.environment,

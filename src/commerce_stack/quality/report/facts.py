@@ -43,6 +43,7 @@ from commerce_stack.quality.report.records import (
     iso,
     open_history,
 )
+from commerce_stack.warehouse import exists, label
 
 SEVERITY_RANK = {"block": 2, "warn": 1}
 TABLE_ORDER = {"block": 0, "warn": 1, "not-validated": 2, "ok": 3}
@@ -68,6 +69,7 @@ class LatestRun:
     data_docs: str | None
     message: str | None
     previous_run_id: str | None
+    bytes_billed: dict[str, Any] | None = None  # on BigQuery: what the run billed (dq.gate_runs)
 
 
 @dataclass(frozen=True)
@@ -165,20 +167,23 @@ class Report:
 # ----------------------------------------------------------------------------- derivation
 
 
-def read_report(warehouse: Path, *, history_runs: int = 20, environment: str | None = None) -> Report:
-    """Everything the report shows (read-only; the connection is closed)."""
-    warehouse = Path(warehouse)
-    if not warehouse.exists():
-        return _empty(warehouse, environment, history_runs, f"no warehouse at {warehouse} yet")
-    with open_history(warehouse) as dq:
-        return _report(dq, warehouse, history_runs, environment)
+def read_report(
+    warehouse: Path | None = None, *, history_runs: int = 20, environment: str | None = None
+) -> Report:
+    """Everything the report shows, from the DuckDB file `warehouse` or from this process's
+    warehouse (DuckDB or BigQuery) when None (read-only; the connection is closed)."""
+    shown = str(warehouse) if warehouse else label()
+    if not (Path(warehouse).exists() if warehouse else exists()):
+        return _empty(shown, environment, history_runs, f"no warehouse at {shown} yet")
+    with open_history(Path(warehouse) if warehouse else None) as dq:
+        return _report(dq, shown, history_runs, environment)
 
 
-def _empty(warehouse: Path, environment: str | None, history_runs: int, note: str) -> Report:
+def _empty(warehouse: str, environment: str | None, history_runs: int, note: str) -> Report:
     return Report(iso(datetime.now(UTC)), str(warehouse), environment, history_runs, note)
 
 
-def _report(dq: DQHistory, warehouse: Path, history_runs: int, environment: str | None) -> Report:
+def _report(dq: DQHistory, warehouse: str, history_runs: int, environment: str | None) -> Report:
     if "gate_runs" not in dq.tables:
         return _empty(warehouse, environment, history_runs, "no gate run recorded yet (no dq schema)")
     run = dq.latest_run(environment)
@@ -215,6 +220,7 @@ def _report(dq: DQHistory, warehouse: Path, history_runs: int, environment: str 
             loads=run.loads,
             data_docs=run.data_docs,
             previous_run_id=previous.run_id if previous else None,
+            bytes_billed=run.bytes_billed,
         ),
         tables=tables,
         tables_from_run=tables_from_run,

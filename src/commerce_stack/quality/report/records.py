@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from commerce_stack.quality.samples import SAMPLE_LIMIT
+from commerce_stack.warehouse import Connection, columns, connect, tables
 
 REASONS_PER_STREAM = 5
 
@@ -65,6 +66,8 @@ class GateRunRecord:
     loads: dict[str, str | None]  # source -> its data is current through (ISO 8601, UTC)
     data_docs: str | None
     message: str | None
+    # on BigQuery: {"models": {model: bytes}, "checks": {suite: bytes}, "pipeline": bytes}
+    bytes_billed: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class Quarantine:
 
 _RUN_COLUMNS = (
     "run_id, environment, started_at, finished_at, status, promoted, checks_total, blocking_failures, "
-    "warnings, CAST(loads AS VARCHAR) AS loads, data_docs, message"
+    "warnings, loads, data_docs, message"
 )
 
 
@@ -156,6 +159,7 @@ def _run(row: dict[str, Any]) -> GateRunRecord:
         loads={str(k): iso(v) for k, v in loads.items()} if isinstance(loads, dict) else {},
         data_docs=row["data_docs"],
         message=row["message"],
+        bytes_billed=billed if isinstance(billed := _json_value(row.get("bytes_billed")), dict) else None,
     )
 
 
@@ -172,18 +176,16 @@ def _check(row: dict[str, Any]) -> CheckRecord:
 class DQHistory:
     """Read-only queries over the `dq` schema of an open warehouse connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: Connection) -> None:
         self.con = con
-        self.tables = {
-            name
-            for (name,) in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'dq'"
-            ).fetchall()
-        }
+        self.tables = set(tables(con, "dq"))
+        # a history written before dq.gate_runs had bytes_billed reads NULL there
+        billed = "gate_runs" in self.tables and "bytes_billed" in columns(con, "dq", "gate_runs")
+        self.run_columns = _RUN_COLUMNS + (", bytes_billed" if billed else ", NULL AS bytes_billed")
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cursor = self.con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
+        names = [d[0] for d in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def latest_run(self, environment: str | None = None) -> GateRunRecord | None:
@@ -192,7 +194,7 @@ class DQHistory:
             return None
         where, params = ("WHERE environment = ?", [environment]) if environment else ("", [])
         rows = self._rows(
-            f"SELECT {_RUN_COLUMNS} FROM dq.gate_runs {where} "
+            f"SELECT {self.run_columns} FROM dq.gate_runs {where} "
             "ORDER BY started_at DESC NULLS LAST, run_id DESC LIMIT 1",
             params,
         )
@@ -203,8 +205,9 @@ class DQHistory:
         return [
             _run(row)
             for row in self._rows(
-                f"SELECT {_RUN_COLUMNS} FROM dq.gate_runs WHERE environment = ? AND "
-                "(started_at <= ? OR ? IS NULL) ORDER BY started_at DESC NULLS LAST, run_id DESC",
+                f"SELECT {self.run_columns} FROM dq.gate_runs WHERE environment = ? AND "
+                "(started_at <= CAST(? AS TIMESTAMP) OR CAST(? AS TIMESTAMP) IS NULL) "
+                "ORDER BY started_at DESC NULLS LAST, run_id DESC",
                 [run.environment, run.started_at, run.started_at],
             )
         ]
@@ -216,7 +219,7 @@ class DQHistory:
         rows = self._rows(
             "SELECT check_id, check_name, check_source, table_name, column_name, owner, severity, success, "
             "description, observed_value, unexpected_count, unexpected_percent, "
-            "CAST(failing_samples AS VARCHAR) AS samples, reproduce_sql FROM dq.check_results "
+            "failing_samples AS samples, reproduce_sql FROM dq.check_results "
             "WHERE run_id = ? AND environment = ? ORDER BY table_name, check_name, check_id",
             [run.run_id, run.environment],
         )
@@ -230,16 +233,17 @@ class DQHistory:
         table again (nothing new in it)."""
         if "check_results" not in self.tables or not tables:
             return {}
+        names = sorted(tables)
         rows = self._rows(
             "SELECT c.run_id, c.check_id, c.check_name, c.check_source, c.table_name, c.column_name, "
             "c.owner, c.severity, c.success, c.description, c.observed_value, c.unexpected_count, "
-            "c.unexpected_percent, CAST(c.failing_samples AS VARCHAR) AS samples, c.reproduce_sql "
+            "c.unexpected_percent, c.failing_samples AS samples, c.reproduce_sql "
             "FROM dq.check_results AS c JOIN dq.gate_runs AS r USING (run_id, environment) "
             "WHERE r.promoted AND c.environment = ? AND r.started_at < ? AND c.table_name IN "
-            "(SELECT unnest(?)) AND c.check_source IS DISTINCT FROM 'freshness' "
+            f"({', '.join('?' for _ in names)}) AND c.check_source IS DISTINCT FROM 'freshness' "
             "QUALIFY r.started_at = max(r.started_at) OVER (PARTITION BY c.table_name) "
             "ORDER BY c.table_name, c.check_name, c.check_id",
-            [run.environment, run.started_at, sorted(tables)],
+            [run.environment, run.started_at, *names],
         )
         found: dict[str, tuple[str, list[CheckRecord]]] = {}
         for row in rows:
@@ -270,7 +274,7 @@ class DQHistory:
         if not run_ids or "table_snapshots" not in self.tables:
             return []
         rows = self._rows(
-            "SELECT run_id, table_name, any_value(owner) AS owner, max(row_count) AS row_count, "
+            "SELECT run_id, table_name, max(owner) AS owner, max(row_count) AS row_count, "
             "max(current_through) AS current_through FROM dq.table_snapshots "
             f"WHERE run_id IN ({', '.join('?' for _ in run_ids)}) GROUP BY 1, 2 ORDER BY 1, 2",
             run_ids,
@@ -282,8 +286,8 @@ class DQHistory:
         if "quarantine" not in self.tables:
             return Quarantine()
         streams = self._rows(
-            "SELECT source, stream, count(*) AS total, "
-            "count(*) FILTER (WHERE ?::TIMESTAMP IS NULL OR quarantined_at > ?::TIMESTAMP) AS new, "
+            "SELECT source, stream, count(*) AS total, sum(CASE WHEN CAST(? AS TIMESTAMP) IS NULL "
+            "OR quarantined_at > CAST(? AS TIMESTAMP) THEN 1 ELSE 0 END) AS new, "
             "max(quarantined_at) AS last_quarantined_at FROM dq.quarantine GROUP BY 1, 2 ORDER BY 1, 2",
             [since, since],
         )
@@ -306,9 +310,10 @@ class DQHistory:
 
 
 @contextmanager
-def open_history(warehouse: Path) -> Iterator[DQHistory]:
-    """The warehouse's `dq` history, read-only; the connection is closed on leaving."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+def open_history(warehouse: Path | None = None) -> Iterator[DQHistory]:
+    """The `dq` history of the DuckDB file `warehouse`, or of this process's warehouse (DuckDB or
+    BigQuery, `commerce_stack.warehouse`), read-only; the connection is closed on leaving."""
+    con = duckdb.connect(str(warehouse), read_only=True) if warehouse else connect()
     try:
         yield DQHistory(con)
     finally:

@@ -47,6 +47,16 @@ def number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def size(value: Any) -> str:
+    """Bytes for people: 1536 -> '1.5 KiB'; None (not reported) -> '—'."""
+    if not isinstance(value, int):
+        return NO_VALUE
+    for unit, factor in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if value >= factor:
+            return f"{value / factor:,.1f} {unit}"
+    return f"{value:,} B"
+
+
 def signed(value: int | None) -> str:
     """A change in row count, '(+52)', or nothing."""
     return "" if value is None else f"({'+' if value >= 0 else ''}{value:,})"
@@ -121,7 +131,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update({f.__name__: f for f in (when, number, signed, link, status_word, json_text)})
+    env.filters.update({f.__name__: f for f in (when, number, size, signed, link, status_word, json_text)})
     env.globals.update(
         {
             f.__name__: f
