@@ -2,7 +2,9 @@
 `commerce_pyairbyte.sync` land the FakeStore, TinyERP and Linnworks simulators in the raw_<source>
 datasets of a BigQuery project (PyAirbyte's BigQuery cache), with the raw layout SQLMesh reads
 (external_models.yaml: column names and types) and the same rows as the DuckDB path; sync ids are
-stamped and the stream state is kept in BigQuery, so the next sync continues from it.
+stamped and the stream state is kept in BigQuery, so the next sync continues from it. Then the
+pipeline's release runs on what the runner landed (loads pinned there, candidate planned, Great
+Expectations, promotion): the whole BigQuery path, sync to prod, in one chain.
 
 The emulator (bigquery_emulator/) executes through sqlglot and DuckDB: this proves the client, the
 credentials, the DDL, the loads and the runner's bookkeeping SQL, not BigQuery's own type checks
@@ -20,7 +22,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from support.bigquery_emulator import raw_tables
+from support.bigquery_emulator import emulator_settings, raw_tables
 from support.pipeline_runs import tiny_env
 
 from commerce_simulators.fakestore import FakeStoreSimulator
@@ -29,6 +31,10 @@ from commerce_simulators.tinyerp import TinyErpSimulator
 from commerce_stack.airbyte_config import load_connection
 from commerce_stack.pipeline.ingest import sync
 from commerce_stack.pipeline.local_apis import TINYERP_LOCAL_REQUESTS_PER_MINUTE, linnworks_environment
+from commerce_stack.pipeline.release import release
+from commerce_stack.pipeline.summary import RunSummary, new_run_id
+from commerce_stack.transform.loads import NOTHING_LOADED
+from commerce_stack.warehouse import label
 
 pytestmark = pytest.mark.bigquery
 
@@ -254,3 +260,46 @@ def test_given_stored_state_when_synced_again_then_incremental_streams_continue_
             assert second[name]["records"] == stream["records"], name
     state_rows = _rows(synced["bq"], f"SELECT stream_name FROM `{PROJECT}.raw_fakestore._airbyte_state`")
     assert {"carts", "products", "users"} <= {r[0] for r in state_rows}
+
+
+@pytest.fixture(scope="module")
+def released(synced, bigquery_emulator, tmp_path_factory) -> RunSummary:
+    """What the runner landed, released on the emulator by the pipeline itself: loads pinned from
+    the raw datasets, the candidate planned, Great Expectations, promotion, history in `dq`."""
+    runs = tmp_path_factory.mktemp("runner_release")
+    env = {
+        **emulator_settings(bigquery_emulator, runs / "sqlmesh_state.duckdb"),
+        "GCP_PROJECT": PROJECT,
+        "COMMERCE_WAREHOUSE_PATH": str(runs / "warehouse.duckdb"),  # the run's own files go beside it
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        summary = RunSummary(run_id=new_run_id(), warehouse=label())
+        summary.status = release(summary)
+    return summary
+
+
+def test_given_the_runner_s_raw_layer_when_released_then_the_gate_passes_and_prod_serves_every_order(
+    synced, released
+):
+    bq = synced["bq"]
+    assert (released.status, released.failing_checks, released.warehouse) == (
+        "promoted",
+        [],
+        f"bigquery:{PROJECT}",
+    )
+    assert released.checks_total == released.checks_passed > 300
+    # each source is pinned to a load of the runner's, read from the raw datasets
+    assert sorted(released.loads) == sorted(CONNECTIONS)
+    assert NOTHING_LOADED not in released.loads.values()
+    # every order the simulators served is in prod's marts.orders, once
+    orders = dict(_rows(bq, f"SELECT source, count(*) FROM `{PROJECT}.marts.orders` GROUP BY 1"))
+    distinct = {
+        "fakestore": f"SELECT COUNT(DISTINCT id) FROM `{PROJECT}.raw_fakestore.carts`",
+        "tinyerp": f"SELECT COUNT(DISTINCT id) FROM `{PROJECT}.raw_tinyerp.orders`",
+        "linnworks": f"SELECT COUNT(DISTINCT pkorderid) FROM `{PROJECT}.raw_linnworks.processed_orders`",
+    }
+    assert orders == {source: _rows(bq, sql)[0][0] for source, sql in distinct.items()}
+    assert orders == {"fakestore": 7, "tinyerp": 60, "linnworks": 40}
+    assert _rows(bq, f"SELECT status, promoted FROM `{PROJECT}.dq.gate_runs`") == [("promoted", True)]
