@@ -43,10 +43,6 @@ MAX_PARAMETERS_PER_QUERY = 10_000  # BigQuery's limit on query parameters
 JOB_LABELS = {"commerce_stack": "pipeline"}  # groups our own jobs in INFORMATION_SCHEMA.JOBS
 
 
-class BigQuerySettingsError(ValueError):
-    """A setting the BigQuery warehouse needs is missing or wrong (one line naming it)."""
-
-
 def emulator_host() -> str | None:
     """The emulator's address when one is configured (google-cloud-bigquery reads the same variable)."""
     return os.environ.get(EMULATOR_HOST_VARIABLE) or None
@@ -73,7 +69,9 @@ def project() -> str:
     """The warehouse's project, as config.yaml's BigQuery gateway reads it (`GCP_PROJECT`)."""
     name = os.environ.get("GCP_PROJECT", "").strip()
     if not name:
-        raise BigQuerySettingsError("GCP_PROJECT is not set: name the BigQuery project of the warehouse")
+        from commerce_stack.warehouse import WarehouseSettingsError
+
+        raise WarehouseSettingsError("GCP_PROJECT is not set: name the BigQuery project of the warehouse")
     return name
 
 
@@ -82,18 +80,34 @@ def maximum_bytes_billed() -> int:
     try:
         return int(raw)
     except ValueError:
-        raise BigQuerySettingsError(
+        from commerce_stack.warehouse import WarehouseSettingsError
+
+        raise WarehouseSettingsError(
             f"BIGQUERY_MAXIMUM_BYTES_BILLED must be a whole number of bytes, not {raw!r}"
         ) from None
 
 
 def warehouse_client() -> bigquery.Client:
-    """The client of the warehouse config.yaml's gateway names (project, location, credentials)."""
-    return bigquery_client(
-        project(),
-        os.environ.get("BIGQUERY_LOCATION", "") or "US",
-        os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None,
-    )
+    """The client of the warehouse config.yaml's gateway names (project, location, credentials);
+    WarehouseSettingsError, one line, when no credentials can be had."""
+    from google.auth.exceptions import DefaultCredentialsError
+
+    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS") or None
+    try:
+        return bigquery_client(project(), os.environ.get("BIGQUERY_LOCATION", "") or "US", key_file)
+    except DefaultCredentialsError as error:  # its text is not repeated: it may quote the file
+        from commerce_stack.warehouse import WarehouseSettingsError
+
+        problem = (
+            f"the key file GOOGLE_APPLICATION_CREDENTIALS names ({key_file}) is missing or unreadable"
+            if key_file
+            else "no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS to a key file or run "
+            "`gcloud auth application-default login`"
+        )
+        raise WarehouseSettingsError(
+            f"BigQuery warehouse: {problem} ({type(error).__name__}); "
+            "unset SQLMESH_ENABLE_BIGQUERY for the local DuckDB warehouse"
+        ) from None
 
 
 # --- our SQL on BigQuery --------------------------------------------------------------------------

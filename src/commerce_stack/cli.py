@@ -162,7 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     docs.set_defaults(handler=_docs)
 
     args = parser.parse_args(argv)
-    return args.handler(args)
+    from commerce_stack.warehouse import WarehouseSettingsError
+
+    try:
+        return args.handler(args)
+    except WarehouseSettingsError as error:  # bad configuration: one line, no traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import duckdb
 
@@ -21,11 +21,15 @@ from commerce_stack.paths import ROOT, warehouse_path
 if TYPE_CHECKING:
     from commerce_stack.bigquery import BigQueryConnection
 
-    Connection = duckdb.DuckDBPyConnection | BigQueryConnection
+    Connection: TypeAlias = "duckdb.DuckDBPyConnection | BigQueryConnection"
 else:
     Connection = Any
 
 DUCKDB, BIGQUERY = "duckdb", "bigquery"
+
+
+class WarehouseSettingsError(ValueError):
+    """The warehouse cannot be reached as configured: one line naming the setting to fix."""
 
 
 def gateway() -> str:

@@ -14,7 +14,7 @@ from commerce_stack.pipeline.local_apis import LocalApis, start_simulators
 from commerce_stack.pipeline.publish import publish_report
 from commerce_stack.pipeline.release import CANDIDATE_ENVIRONMENT, release
 from commerce_stack.pipeline.summary import MART_SCHEMA, RunSummary, new_run_id, step, write_summary
-from commerce_stack.warehouse import exists, label, row_counts
+from commerce_stack.warehouse import WarehouseSettingsError, exists, label, row_counts
 
 
 def mart_row_counts() -> dict[str, int]:
@@ -42,11 +42,14 @@ def run(
                 _sync_into(summary, env, connections)
         summary.status = release(summary, environment)
         summary.promoted = summary.status == "promoted"
-    except (PipelineError, SimulatorStartError) as error:
+    except (PipelineError, SimulatorStartError, WarehouseSettingsError) as error:
         summary.status = "failed"
         summary.failing_checks.append(str(error))
-    summary.rows_per_mart = mart_row_counts() if exists() else {}
-    publish_report(summary)
+    try:
+        summary.rows_per_mart = mart_row_counts() if exists() else {}
+        publish_report(summary)
+    except WarehouseSettingsError:
+        pass  # already the run's failure: there is no warehouse to count or report from
     summary.seconds["total"] = round(time.monotonic() - started, 2)
     write_summary(summary)
     return summary
