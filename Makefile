@@ -59,10 +59,12 @@ browser:
 	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 
 # Every test, then the ten slowest of each pytest run and the whole time (budget: README, Contributing).
+# The connectors' tests and lint run beside the project's suite (they use the third of the machine
+# its two workers leave); each part's output is shown whole when it ends.
 PYTEST := python -m pytest -q --durations=10 -p no:cacheprovider
 test: setup browser
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-connectors test-project lint || exit 1; \
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-connectors test-project lint || exit 1; \
 	echo "make test: every test passed in $$(( $$(date +%s) - start )) s"
 
 test-connectors:
