@@ -17,6 +17,7 @@ import sys
 
 def _run(args: argparse.Namespace) -> int:
     from commerce_stack.pipeline.local_apis import LocalApis
+    from commerce_stack.pipeline.lock import run_lock
     from commerce_stack.pipeline.run import run
     from commerce_stack.pipeline.summary import print_summary
 
@@ -29,16 +30,19 @@ def _run(args: argparse.Namespace) -> int:
         args.linnworks_orders,
         args.linnworks_advance,
     )
-    summary = run(apis, use_simulator=not args.no_simulator, connections=args.connection)
+    with run_lock():
+        summary = run(apis, use_simulator=not args.no_simulator, connections=args.connection)
     print_summary(summary)
     return 0 if summary.succeeded else 1
 
 
 def _gate(args: argparse.Namespace) -> int:
+    from commerce_stack.pipeline.lock import run_lock
     from commerce_stack.pipeline.run import run
     from commerce_stack.pipeline.summary import print_summary
 
-    summary = run(sync_first=False, environment=args.environment)
+    with run_lock():
+        summary = run(sync_first=False, environment=args.environment)
     print_summary(summary)
     return 0 if summary.succeeded else 1
 
@@ -162,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     docs.set_defaults(handler=_docs)
 
     args = parser.parse_args(argv)
+    from commerce_stack.pipeline.lock import RunInProgress
     from commerce_stack.warehouse import WarehouseSettingsError
 
     try:
@@ -169,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseSettingsError as error:  # bad configuration: one line, no traceback
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except RunInProgress as error:  # nothing was touched: the other run goes on
+        print(f"error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
