@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -45,11 +44,9 @@ def _holder(tmp_path: Path) -> subprocess.Popen[str]:
 def test_a_second_run_stops_at_once_naming_the_first_and_touches_nothing(tmp_path, command):
     holder = _holder(tmp_path)
     try:
-        started = time.monotonic()
         second = subprocess.run(
             [CLI, *command], env=_env(tmp_path), capture_output=True, text=True, timeout=60
         )
-        elapsed = time.monotonic() - started
     finally:
         holder.communicate("go\n", timeout=30)
     lock = tmp_path / "run.lock"
@@ -59,8 +56,8 @@ def test_a_second_run_stops_at_once_naming_the_first_and_touches_nothing(tmp_pat
         f"{second.stderr.split('started ')[1].split(')')[0]}); wait for it to finish, or stop it, then run "
         f"again (lock: {lock})"
     )
-    assert elapsed < 30  # at once: no sync, no plan (the budget of a real run is minutes)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.lock"]  # no warehouse, summary or report
+    # at once: no simulator, sync, plan, warehouse, summary or report
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.lock"]
     assert holder.returncode == 0  # the first run went on and finished
     assert lock.read_text() == ""  # and said so
 

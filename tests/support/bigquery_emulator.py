@@ -4,8 +4,9 @@ path: start it, talk to it, fill its raw datasets, point SQLMesh at it.
     with running_emulator(tmp_path / "bq") as url, rest_only_reads():
         bq = client(url)
         load_raw_layer(bq, warehouse)          # raw_<source> tables of a DuckDB warehouse
-        with environment(emulator_settings(url, tmp_path / "state.duckdb")):
-            Context(paths=..., gateway=GATEWAY).plan("prod", auto_apply=True, ...)
+        for name, value in emulator_settings(url, tmp_path / "state.duckdb").items():
+            monkeypatch.setenv(name, value)      # config.yaml's BigQuery gateway, at the emulator
+        release(summary)                         # the pipeline's plan, gate and promotion there
 
 The emulator executes BigQuery SQL through sqlglot and DuckDB: what passes here proves the client,
 the DDL, the loads and SQLMesh's BigQuery path, not BigQuery's own semantics
