@@ -137,8 +137,8 @@ def _record_text(value: Any) -> str | None:
 def record_quarantine(con: Connection, environment: str, at: datetime) -> int:
     """Append the environment's newly quarantined records (every `staging.stg_*__quarantine`
     model) to dq.quarantine; a record already kept with the same reason is not added again.
-    Compared here rather than in SQL: JSON has no equality on BigQuery, and the rows are few.
-    Called after `record`, which made the dq schema (its DDL is a job each on BigQuery)."""
+    Compared here rather than in SQL: JSON has no equality on BigQuery, and the rows are few."""
+    ensure_dq_schema(con)
     schema = schema_in(environment, "staging")
     columns = "source, stream, reason, record, record_id"
 
