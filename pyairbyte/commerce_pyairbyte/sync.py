@@ -44,6 +44,7 @@ from commerce_stack.airbyte_config import (  # noqa: E402
     type_by_spec,
 )
 from commerce_stack.paths import ROOT  # noqa: E402
+from commerce_stack.pipeline.stops import stop_point  # noqa: E402
 
 # Specs and catalogs belong to connector builds, not to a warehouse: one folder for the checkout.
 CONNECTOR_CACHE = ROOT / ".cache" / "connectors"
@@ -232,6 +233,7 @@ def _run_connection(
 
     stream_names = [s.name for s in connection.streams]
     before = _row_counts(warehouse, connection.namespace, stream_names)
+    stop_point(f"before-read:{connection.name}")
     cache = warehouse.cache(connection.namespace, cache_dir / "files")
     try:
         # PyAirbyte sets the sync mode and write strategy per read, so streams are grouped.
@@ -260,7 +262,7 @@ def _run_connection(
             )
     finally:
         cache.close()
-
+    stop_point(f"read:{connection.name}")  # committed, not yet stamped
     sync_id = _stamp_sync(warehouse, connection.namespace, stream_names)
     after = _row_counts(warehouse, connection.namespace, stream_names)
     states = _stream_states(warehouse, connection.namespace)

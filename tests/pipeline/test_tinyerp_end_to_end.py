@@ -1,27 +1,15 @@
 """TinyERP through the whole pipeline: simulator -> source-tinyerp -> raw_tinyerp -> staging -> marts.
 
 The shared history (support/pipeline_runs.py) syncs the TinyERP simulator's data set in its first run;
-before the second, 6 orders move one step of their lifecycle and 3 new ones arrive. A separate
-warehouse is synced from a slower simulator, killed in the middle of its backfill and run again.
+before the second, 6 orders move one step of their lifecycle and 3 new ones arrive. A backfill
+killed in the middle and resumed is in test_crash_safety.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
+from support.pipeline_runs import Baseline, Pipeline, Run
 
-import duckdb
-import pytest
-from support.pipeline_runs import Baseline, Pipeline, Run, tiny_env, tinyerp_mart_rows
-
-from commerce_simulators.tinyerp import TinyErpSimulator, build_dataset
-from commerce_stack.paths import ROOT
+from commerce_simulators.tinyerp import build_dataset
 
 SIMULATED_ORDERS = 300  # the simulator's default data set
 LOADED_AT = -1  # last column of marts.orders
@@ -101,101 +89,3 @@ def test_a_third_sync_without_changes_re_reads_the_lookback_and_changes_nothing(
     changes = history["tinyerp_changes"]
     recent = {u["id"] for u in changes["updated"]} | set(changes["created"])
     assert set(_detail_calls(third.tinyerp_requests)) == recent
-
-
-def _set_rate_limit(sim: TinyErpSimulator, requests_per_minute: int) -> None:
-    request = urllib.request.Request(
-        f"{sim.admin_url}/limits",
-        data=json.dumps({"requests_per_minute": requests_per_minute}).encode(),
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
-
-
-def _run_pipeline(warehouse: Path, sim: TinyErpSimulator, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "commerce_stack.cli", "run"],
-            cwd=ROOT,
-            env={**os.environ, "COMMERCE_WAREHOUSE_PATH": str(warehouse), **tiny_env(sim)},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the kill reaches the connector too
-        )
-
-
-def _wait_for_the_lock(warehouse: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            duckdb.connect(str(warehouse), read_only=True).close()
-            return
-        except duckdb.IOException:
-            assert time.monotonic() < deadline, "the killed sync still holds the warehouse"
-            time.sleep(0.5)
-
-
-@pytest.fixture(scope="module")
-def interrupted(tmp_path_factory):
-    """A first sync killed mid-backfill (after ~120 of the 300 order details), then a clean run."""
-    workdir = tmp_path_factory.mktemp("interrupted")
-    pipeline = Pipeline(workdir)
-    with TinyErpSimulator(seed=42, requests_per_minute=600) as sim:
-        log = workdir / "killed_run.log"
-        process = _run_pipeline(pipeline.warehouse, sim, log)
-        deadline = time.monotonic() + 300
-        while len(_detail_calls(sim.requests())) < 120:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the backfill did not get going"
-            time.sleep(0.2)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-        before_kill = _detail_calls(sim.requests())
-        _wait_for_the_lock(pipeline.warehouse)  # the killed group's last members are still exiting
-        committed = {str(order_id) for (order_id,) in pipeline.query("SELECT id FROM raw_tinyerp.orders")}
-        state = pipeline.query(
-            "SELECT state_json FROM raw_tinyerp._airbyte_state WHERE stream_name = 'orders'"
-        )
-
-        sim.request_stats.reset()
-        _set_rate_limit(sim, 6000)
-        resumed = pipeline.run(tiny=sim)
-    return {
-        "pipeline": pipeline,
-        "before_kill": before_kill,
-        "committed": committed,
-        "state_at_kill": json.loads(state[0][0])["stream"]["stream_state"] if state else None,
-        "resumed": resumed,
-    }
-
-
-def test_an_interrupted_backfill_resumes_from_its_state_without_gaps_or_duplicates(interrupted):
-    # The kill came after the connector checkpointed a window and before it read every order.
-    state, committed = interrupted["state_at_kill"], interrupted["committed"]
-    assert state is not None and "scan" in state, state  # a backfill in progress
-    assert 0 < len(committed) < SIMULATED_ORDERS
-
-    resumed: Run = interrupted["resumed"]
-    assert resumed.returncode == 0, resumed.output
-    asked_again = _detail_calls(resumed.tinyerp_requests)
-    # It went on from the committed window: exactly the orders created after it, each once. (Records
-    # committed without their state, by a kill between the two, are read again: raw may hold them
-    # twice, staging keeps one.)
-    pipeline: Pipeline = interrupted["pipeline"]
-    after_checkpoint = pipeline.query(
-        "SELECT DISTINCT CAST(id AS VARCHAR) FROM raw_tinyerp.orders "
-        "WHERE CAST(timezone('America/Sao_Paulo', data_pedido) AS DATE) > "
-        f"DATE '{state['scan']['created_through']}'"
-    )
-    assert sorted(asked_again) == sorted(order_id for (order_id,) in after_checkpoint)
-    assert len(asked_again) == len(set(asked_again)) < SIMULATED_ORDERS
-    assert pipeline.query("SELECT count(DISTINCT id) FROM raw_tinyerp.orders") == [(SIMULATED_ORDERS,)]
-
-
-def test_an_interrupted_backfill_ends_with_the_marts_of_an_uninterrupted_run(interrupted, history):
-    pipeline: Pipeline = interrupted["pipeline"]
-    resumed = {key: row[:LOADED_AT] for key, row in tinyerp_mart_rows(pipeline, "orders").items()}
-    uninterrupted = {key: row[:LOADED_AT] for key, row in history["tinyerp_first"]["orders"].items()}
-    assert resumed == uninterrupted
-    assert tinyerp_mart_rows(pipeline, "order_lines") == history["tinyerp_first"]["order_lines"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from typing import Any
 
 from commerce_stack.paths import PYAIRBYTE_PYTHON, ROOT
@@ -16,6 +17,7 @@ from commerce_stack.pipeline import PipelineError
 from commerce_stack.warehouse import BIGQUERY, DUCKDB, gateway, on_bigquery
 
 RAW_DESTINATION_VARIABLE = "COMMERCE_RAW_DESTINATION"  # airbyte_config/destinations/warehouse.yaml
+CONNECTION_STARTED = "==> "  # the runner's line as it starts a connection: `==> <name>: ...`
 
 
 def raw_destination() -> dict[str, str]:
@@ -32,9 +34,14 @@ def raw_destination() -> dict[str, str]:
     return {RAW_DESTINATION_VARIABLE: wanted}
 
 
-def sync(env: dict[str, str], connections: list[str] | None = None) -> list[dict[str, Any]]:
+def sync(
+    env: dict[str, str],
+    connections: list[str] | None = None,
+    on_connection: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
     """Run the declared connections (all active ones unless named); returns the runner's summary.
-    The runner reads its destination from COMMERCE_RAW_DESTINATION (`raw_destination()`)."""
+    The runner reads its destination from COMMERCE_RAW_DESTINATION (`raw_destination()`);
+    `on_connection` hears the name of each connection as the runner starts it."""
     if not PYAIRBYTE_PYTHON.exists():
         raise PipelineError(f"{PYAIRBYTE_PYTHON} is missing: run `make setup`")
     command = [str(PYAIRBYTE_PYTHON), "-m", "commerce_pyairbyte.sync"]
@@ -48,8 +55,10 @@ def sync(env: dict[str, str], connections: list[str] | None = None) -> list[dict
     for line in process.stdout:
         if line.startswith("SYNC_SUMMARY="):
             summary = json.loads(line.split("=", 1)[1])
-        else:
-            print(line, end="", flush=True)
+            continue
+        print(line, end="", flush=True)
+        if on_connection and line.startswith(CONNECTION_STARTED):
+            on_connection(line.removeprefix(CONNECTION_STARTED).split(":", 1)[0])
     if process.wait() != 0 or summary is None:
         raise PipelineError("the Airbyte sync failed (see the messages above); prod was not touched")
     return summary

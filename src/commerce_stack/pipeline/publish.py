@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from commerce_stack.paths import runs_dir
+from commerce_stack.pipeline.stops import stop_point
 from commerce_stack.pipeline.summary import RunSummary
 
 
@@ -18,6 +19,7 @@ def publish_report(summary: RunSummary) -> None:
         return
     html = build_report(None, runs_dir() / "report")
     summary.report = str(html)
+    stop_point("report-built")
     settings = digest_settings_from_env()
     if settings is None:
         return

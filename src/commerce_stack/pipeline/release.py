@@ -21,7 +21,7 @@ from typing import Any
 from commerce_stack.environments import PROD
 from commerce_stack.paths import runs_dir
 from commerce_stack.pipeline import PipelineError
-from commerce_stack.pipeline.summary import RunSummary, step
+from commerce_stack.pipeline.summary import RunSummary, at_stage, reach, step
 from commerce_stack.quality.gate import Checkpoint, CheckResult, failing, suite_files
 from commerce_stack.quality.history import GateRun, TableSnapshot
 from commerce_stack.transform import promotion
@@ -61,6 +61,7 @@ class _Release:
         self.plan_started: datetime | None = None  # BigQuery: SQLMesh's jobs since then are this run's
         self.bytes_per_suite: dict[str, int | None] = {}
         self.pipeline_bytes: int | None = None  # billed by the pipeline's own SQL (BigQuery)
+        self.promoted_release: promotion.Release | None = None  # prod serves it; recorded last
 
     @contextmanager
     def _warehouse(self, *, read_only: bool = True) -> Iterator[Connection]:
@@ -92,6 +93,7 @@ class _Release:
         loads = current_loads()
         pin_loads(loads)
         self.run.loads = self.summary.loads = {load.source: load.loaded_through for load in loads}
+        reach(self.summary, "loads-pinned")
         for load in loads:
             print(f"{load.source}: raw data pinned through {load.loaded_through} UTC")
         suites = suite_files()
@@ -133,6 +135,7 @@ class _Release:
         # imports GX while SQLMesh plans (it opens the warehouse only once told to validate).
         with sqlmesh_context() as project, Checkpoint() as checkpoint:
             step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
+            at_stage(summary, f"planning {environment}")
             started = time.monotonic()
             self.plan_started = datetime.now(UTC)
             try:
@@ -148,6 +151,7 @@ class _Release:
             finally:
                 summary.seconds["plan"] = round(time.monotonic() - started, 2)
             self.environment_built = True
+            reach(summary, "candidate-planned")
             summary.changed_models = planned.directly_modified + planned.indirectly_modified + planned.added
             if planned.has_changes:
                 print(f"directly modified: {', '.join(planned.directly_modified) or '-'}")
@@ -165,11 +169,16 @@ class _Release:
             summary.validated_suites = sorted(validate)
             if not self._gate(checkpoint, validate, set(suites) - validate):
                 return "blocked"
+            reach(summary, "gate-passed")
 
             step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
+            at_stage(summary, "promoting")
             started = time.monotonic()
             promoted = plan(PROD, project)
-            promotion.record_promoted(candidate)
+            reach(summary, "prod-planned")
+            # Recorded after the gate run is in dq (`_record`): a crash in between leaves the
+            # promotion unrecorded, so the next run validates and records it again.
+            self.promoted_release = candidate
             self.run.promoted = True
             summary.seconds["promote"] = round(time.monotonic() - started, 2)
             if promoted.backfilled:
@@ -184,6 +193,7 @@ class _Release:
             f"{len(validate) + len(clock_only)} suites (tables or checks changed), freshness on the rest"
         )
         started = time.monotonic()
+        at_stage(self.summary, f"gating {environment}")
         checks: list[CheckResult] = []
         if validate:
             try:
@@ -222,6 +232,10 @@ class _Release:
         summary.failing_checks = [f"{c.label} [{c.owner}]" for c in failing(checks, "block")]
         summary.warnings = [f"{c.label} [{c.owner}]" for c in failing(checks, "warn")]
         summary.data_docs = run.data_docs
+        reach(summary, "dq-recorded")
+        if self.promoted_release is not None:
+            promotion.record_promoted(self.promoted_release)
+            reach(summary, "promotion-recorded")
 
     def _bytes_billed(self) -> dict[str, Any]:
         """On BigQuery: what this run billed, per model (SQLMesh's jobs since the plan started),

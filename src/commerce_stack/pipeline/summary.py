@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,9 @@ MART_SCHEMA = "marts"
 class RunSummary:
     run_id: str
     warehouse: str
-    status: str = "running"  # promoted | unchanged | blocked | failed
+    status: str = "running"  # promoted | unchanged | blocked | failed | interrupted
+    environment: str = "candidate"  # the SQLMesh environment the run builds and gates
+    stage: str = "started"  # the last point the run reached (pipeline/stops.py names them)
     records_per_stream: dict[str, int] = field(default_factory=dict)
     loads: dict[str, str] = field(default_factory=dict)
     changed_models: list[str] = field(default_factory=list)
@@ -43,8 +45,20 @@ class RunSummary:
 
 
 def new_run_id() -> str:
-    """Runs are named by their UTC start time, to the second."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """Runs are named by their UTC start time, to the second (`-2`, `-3`... for a run started in
+    the same second as an earlier one, e.g. right after a crash)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    directory = runs_dir() / "runs"
+    run_id, n = stamp, 1
+    while (directory / f"{run_id}.json").exists():
+        n += 1
+        run_id = f"{stamp}-{n}"
+    return run_id
+
+
+def started_at(run_id: str) -> datetime:
+    """A run's UTC start time, from its id (naive UTC, as dq stores times)."""
+    return datetime.strptime(run_id.split("-")[0], "%Y%m%dT%H%M%SZ")
 
 
 def step(title: str) -> None:
@@ -52,11 +66,31 @@ def step(title: str) -> None:
 
 
 def write_summary(summary: RunSummary) -> Path:
+    """Write (or rewrite) `runs/<run_id>.json`; replaced whole, so a crash never leaves half a file."""
     directory = runs_dir() / "runs"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{summary.run_id}.json"
-    path.write_text(json.dumps(asdict(summary), indent=2))
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(asdict(summary), indent=2))
+    partial.replace(path)
     return path
+
+
+def at_stage(summary: RunSummary, stage: str) -> None:
+    """The run is at `stage`: its summary says so, which is what the next run reports if this one
+    dies before it says more. Until the run's last write its file says `running`, whatever the
+    outcome so far: that is how the next run knows this one died (pipeline/recovery.py)."""
+    summary.stage = stage
+    write_summary(replace(summary, status="running"))
+
+
+def reach(summary: RunSummary, point: str) -> None:
+    """The run reached `point` (its summary says so), and a run told to stop there stops
+    (pipeline/stops.py)."""
+    from commerce_stack.pipeline.stops import stop_point
+
+    at_stage(summary, point)
+    stop_point(point)
 
 
 _OUTCOME = {

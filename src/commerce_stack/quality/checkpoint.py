@@ -22,6 +22,7 @@ from great_expectations.data_context.types.resource_identifiers import Expectati
 
 from commerce_stack.environments import schema_in
 from commerce_stack.paths import warehouse_path
+from commerce_stack.pipeline.stops import stop_point
 from commerce_stack.quality import gx_bigquery, gx_duckdb
 from commerce_stack.quality.gate import (
     BLOCKING_SEVERITIES,
@@ -111,6 +112,7 @@ def run_checkpoint(environment: str, suites: Collection[str] | None = None) -> G
         )
     )
     run = checkpoint.run()
+    stop_point("gx-validated")
     gate = GateResult(environment=environment)
     for validation in run.run_results.values():
         suite_name = validation.suite_name

@@ -96,21 +96,30 @@ def _audit_failures(errors: list[Any]) -> list[AuditFailure]:
 
 @contextmanager
 def _capturing_failed_models() -> Iterator[list[Any]]:
-    """SQLMesh reports the nodes that failed only to its console; keep them for the gate."""
+    """SQLMesh reports the nodes that failed only to its console; keep them for the gate. The
+    console also says when a model was built: the run's `plan-backfill` stop point (pipeline/stops.py)."""
     from sqlmesh.core.console import get_console
 
+    from commerce_stack.pipeline.stops import stop_point
+
     console, captured = get_console(), []
-    original = console.log_failed_models
+    original, progress = console.log_failed_models, console.update_snapshot_evaluation_progress
 
     def capture(errors: list[Any]) -> None:
         captured.extend(errors)
         original(errors)
 
+    def built(*args: Any, **kwargs: Any) -> None:
+        progress(*args, **kwargs)
+        stop_point("plan-backfill")
+
     console.log_failed_models = capture  # type: ignore[method-assign]
+    console.update_snapshot_evaluation_progress = built  # type: ignore[method-assign]
     try:
         yield captured
     finally:
         console.log_failed_models = original  # type: ignore[method-assign]
+        console.update_snapshot_evaluation_progress = progress  # type: ignore[method-assign]
 
 
 def _names(snapshot_ids: object) -> list[str]:

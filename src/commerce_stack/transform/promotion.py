@@ -113,7 +113,9 @@ def _record_file() -> Path:
 def record_promoted(release: Release) -> None:
     """Remember what prod now serves (after `plan prod`: the plan id is prod's new one)."""
     served = Release(release.loads, release.project, release.suites, prod_plan_id())
-    _record_file().write_text(json.dumps(asdict(served), indent=2))
+    partial = _record_file().with_suffix(".json.partial")  # replaced whole: a crash leaves no half file
+    partial.write_text(json.dumps(asdict(served), indent=2))
+    partial.replace(_record_file())
 
 
 def promoted() -> Release | None:
