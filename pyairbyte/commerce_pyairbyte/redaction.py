@@ -28,6 +28,7 @@ from commerce_stack.airbyte_config import SourceConfig
 from commerce_stack.secret_forms import SecretMask
 
 PUMP_DRAIN_SECONDS = 30
+UNWRAPPED_COLUMNS = 1_000_000
 SECRETS = SecretMask()  # the run's secrets, added as each connection's spec names them
 
 
@@ -86,6 +87,9 @@ class _MaskingPump(threading.Thread):
 def masked_output() -> Iterator[None]:
     """Standard output and error pass through `SECRETS` until the block ends; child processes
     started meanwhile write into the same pipes."""
+    # rich (PyAirbyte's printer) folds a long word at the console's width, 80 columns off a terminal,
+    # which would cut a token in a URL over two lines; its consoles read COLUMNS when made.
+    os.environ["COLUMNS"] = str(UNWRAPPED_COLUMNS)
     saved: list[tuple[int, int, _MaskingPump]] = []
     sys.stdout.flush()
     sys.stderr.flush()
