@@ -51,7 +51,7 @@ def test_given_a_secret_when_printed_logged_or_written_by_a_child_then_every_for
     mask = SecretMask([SECRET])
     log = log_file.read_text()
     assert mask.found_in(done.stdout + done.stderr + log) == []
-    assert done.stdout.splitlines() == [f"stdout raw {MASK} json {{\"token\": \"{MASK}\"}}"]
+    assert done.stdout.splitlines() == [f'stdout raw {MASK} json {{"token": "{MASK}"}}']
     assert f"stderr quote_plus {MASK}" in done.stderr.splitlines()
     assert f"child stderr {MASK}" in done.stderr.splitlines()
     assert f"/info.php?token={MASK}&formato=JSON" in done.stderr  # on one line: rich did not fold it
