@@ -73,6 +73,13 @@ def test_given_an_unset_variable_without_default_when_interpolating_then_the_err
         interpolate({"api_token": "${TINYERP_API_TOKEN}"}, "sources/tinyerp.yaml")
 
 
+def test_given_a_token_read_from_a_file_when_interpolating_then_its_trailing_newline_is_dropped(monkeypatch):
+    monkeypatch.setenv("TINYERP_API_TOKEN", " AUD+IT/PR=OBE%41&x\r\n")
+    assert interpolate({"api_token": "${TINYERP_API_TOKEN}"}, "sources/tinyerp.yaml") == {
+        "api_token": " AUD+IT/PR=OBE%41&x"  # only the line break: a space may be part of a secret
+    }
+
+
 def _write(root: Path, relative: str, text: str) -> None:
     path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -34,6 +35,13 @@ from commerce_pyairbyte.raw_warehouse import (  # noqa: E402
     BigQueryRawWarehouse,
     DuckDbRawWarehouse,
     RawWarehouse,
+)
+from commerce_pyairbyte.redaction import (  # noqa: E402
+    SECRETS,
+    mask_log_records,
+    masked_output,
+    remove_connector_files,
+    source_secrets,
 )
 from commerce_stack.airbyte_config import (  # noqa: E402
     ConnectionConfig,
@@ -216,6 +224,7 @@ def _run_connection(
     known = ConnectorCache(CONNECTOR_CACHE)
     spec = known.spec(source_cfg, source).connectionSpecification
     configuration = type_by_spec(source_cfg.configuration, spec, f"sources/{source_cfg.name}.yaml")
+    SECRETS.add(source_secrets(source_cfg, configuration, spec))  # before the connector first runs
     try:
         source.set_config(configuration)  # validated against the connector's spec
         source.check()  # PyAirbyte raises with the connector's own message
@@ -278,12 +287,16 @@ def _run_connection(
     return result
 
 
+PRIVATE_FOLDER = ".pyairbyte-cache"  # in the warehouse's folder
+
+
 def _private_folders(beside: Path) -> Path:
     """PyAirbyte writes each connector's configuration (its token too) to a temporary file and
     its logs to /tmp/airbyte unless told otherwise: both go to folders only this user can read,
     in the warehouse's folder (with BigQuery, the folder of the destination's local.path).
-    Returns the runner's cache folder. Must run before `import airbyte`."""
-    root = beside / ".pyairbyte-cache"
+    Returns the runner's cache folder. Must run before `import airbyte` (PyAirbyte reads both
+    variables when it is imported)."""
+    root = beside / PRIVATE_FOLDER
     for folder in (root / "tmp", root / "logs"):
         folder.mkdir(parents=True, exist_ok=True)
         folder.chmod(0o700)
@@ -291,6 +304,23 @@ def _private_folders(beside: Path) -> Path:
     os.environ["AIRBYTE_TEMP_DIR"] = str(root / "tmp")
     os.environ["AIRBYTE_LOGGING_ROOT"] = str(root / "logs")
     return root
+
+
+def _sync(connection: ConnectionConfig, warehouse: RawWarehouse) -> ConnectionResult:
+    """One connection, with PyAirbyte's temporary files removed before (what a killed run left)
+    and after (even when it failed)."""
+    folders = _private_folders(warehouse.work_dir)
+    remove_connector_files(folders / "tmp")
+    try:
+        return run_connection(connection, warehouse, folders)
+    finally:
+        remove_connector_files(folders / "tmp")
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (the pipeline stopped, a CI timeout) ends the runner as an exception would, so
+    PyAirbyte's and the runner's clean-ups run; only SIGKILL leaves files for the next run."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,14 +335,19 @@ def main(argv: list[str] | None = None) -> int:
         help="DuckDB file (default: the connection's destination; not with a BigQuery destination)",
     )
     args = parser.parse_args(argv)
+    _stop_on_sigterm()
+    mask_log_records()
+    with masked_output():
+        return _sync_all(args.connection or connection_names(), args.warehouse)
 
+
+def _sync_all(names: list[str], warehouse_file: Path | None) -> int:
     results = []
     try:
-        for name in args.connection or connection_names():
+        for name in names:
             connection = load_connection(name)
             # the destination's local warehouse (airbyte_config/destinations/), unless told otherwise
-            warehouse = raw_warehouse(connection.destination, args.warehouse)
-            results.append(run_connection(connection, warehouse, _private_folders(warehouse.work_dir)))
+            results.append(_sync(connection, raw_warehouse(connection.destination, warehouse_file)))
     except Exception as error:  # one clear line for people, the chain for the log
         print(f"SYNC FAILED: {error}", file=sys.stderr)
         return 1

@@ -26,7 +26,9 @@ class AirbyteConfigError(ValueError):
 
 
 def interpolate(value: Any, where: str) -> Any:
-    """Replace ${VAR} / ${VAR:-default} in strings, recursively; unset variables are an error."""
+    """Replace ${VAR} / ${VAR:-default} in strings, recursively; unset variables are an error.
+    A variable's trailing line breaks are dropped: a token read from a file with its newline (an
+    env file, a mounted secret) is the token."""
     if isinstance(value, dict):
         return {k: interpolate(v, f"{where}.{k}") for k, v in value.items()}
     if isinstance(value, list):
@@ -37,7 +39,7 @@ def interpolate(value: Any, where: str) -> Any:
     def substitute(match: re.Match[str]) -> str:
         name, default = match.group("name"), match.group("default")
         if name in os.environ:
-            return os.environ[name]
+            return os.environ[name].rstrip("\r\n")
         if default is not None:
             return default
         raise AirbyteConfigError(f"{where}: environment variable {name} is not set")

@@ -10,6 +10,7 @@ is read and what an API request answers; `/__admin/...` goes to the simulator's 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import socketserver
 import ssl
@@ -103,6 +104,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     # Sent on every response, before and after Content-Type/Content-Length/Date, unless replaced.
     leading_headers: ClassVar[tuple[tuple[str, str], ...]] = ()
     trailing_headers: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Query parameters holding credentials (e.g. TinyERP's `token`): never written to a log or echoed.
+    secret_params: ClassVar[tuple[str, ...]] = ()
 
     def setup(self) -> None:
         super().setup()
@@ -118,8 +121,14 @@ class SimulatorHandler(BaseHTTPRequestHandler):
                     self.connection.close()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's signature)
-        if self.server.verbose:
-            super().log_message(format, *args)
+        if self.server.verbose:  # the request line, or a bad one, carries the query string
+            super().log_message("%s", self.redacted(format % args))
+
+    def redacted(self, text: str) -> str:
+        """`text` with the values of `secret_params` in any query string it holds replaced."""
+        for name in self.secret_params:
+            text = re.sub(rf"(?<=[?&]{re.escape(name)}=)[^&\s\"']*", "***", text)
+        return text
 
     # --- request --------------------------------------------------------------------------------------
 

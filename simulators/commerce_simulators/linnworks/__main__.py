@@ -9,11 +9,18 @@ summary names it when --tls-dir is not given).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from ..core import cli
-from .auth import DEFAULT_APPLICATION_ID, DEFAULT_APPLICATION_SECRET, DEFAULT_TOKEN, DEFAULT_TTL
+from .auth import (
+    CREDENTIAL_VARIABLES,
+    DEFAULT_APPLICATION_ID,
+    DEFAULT_APPLICATION_SECRET,
+    DEFAULT_TOKEN,
+    DEFAULT_TTL,
+)
 from .generator import DEFAULT_ITEMS, DEFAULT_ORDERS
 from .simulator import LinnworksSimulator
 
@@ -27,9 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--days", type=int, help="days of history ending 2025-12-31 (default: 92..730 by volume)"
     )
-    parser.add_argument("--application-id", default=DEFAULT_APPLICATION_ID)
-    parser.add_argument("--application-secret", default=DEFAULT_APPLICATION_SECRET)
-    parser.add_argument("--token", default=DEFAULT_TOKEN, help="the installation token")
+    defaults = {
+        "application_id": DEFAULT_APPLICATION_ID,
+        "application_secret": DEFAULT_APPLICATION_SECRET,
+        "token": DEFAULT_TOKEN,  # the installation token
+    }
+    for option, variable in CREDENTIAL_VARIABLES.items():
+        parser.add_argument(
+            f"--{option.replace('_', '-')}",
+            default=os.environ.get(variable, defaults[option]),
+            help=f"default: ${variable}, else {defaults[option]} (prefer the variable: ps shows options)",
+        )
     parser.add_argument("--ttl", type=int, default=DEFAULT_TTL, help="session lifetime in seconds")
     parser.add_argument(
         "--advance", type=float, default=0, metavar="HOURS", help="at start, move time on by HOURS"

@@ -18,6 +18,12 @@ from .model import guid
 DEFAULT_APPLICATION_ID = "sim-application-id"
 DEFAULT_APPLICATION_SECRET = "sim-application-secret"
 DEFAULT_TOKEN = "sim-installation-token"
+# The CLI's credentials (option -> variable), kept off the command line (ps shows it).
+CREDENTIAL_VARIABLES = {
+    "application_id": "LINNWORKS_SIMULATOR_APPLICATION_ID",
+    "application_secret": "LINNWORKS_SIMULATOR_APPLICATION_SECRET",
+    "token": "LINNWORKS_SIMULATOR_TOKEN",
+}
 DEFAULT_TTL = 1800
 
 

@@ -59,6 +59,7 @@ class LinnworksFault(PathFault):
 class LinnworksHandler(SimulatorHandler):
     timeout = KEEP_ALIVE_SECONDS
     trailing_headers = (("Server", "Microsoft-IIS/10.0"), ("Cache-Control", "no-cache"))
+    secret_params = _SECRET_PARAMS
 
     do_GET = do_POST = do_PUT = do_DELETE = SimulatorHandler.dispatch
 
@@ -71,7 +72,8 @@ class LinnworksHandler(SimulatorHandler):
         route = ROUTES.get(path.rstrip("/").lower())
         if route is None:
             sim.request_stats.bump("not_found")
-            message = f"No HTTP resource was found that matches the request URI '{sim.url}{self.path}'."
+            uri = self.redacted(f"{sim.url}{self.path}")
+            message = f"No HTTP resource was found that matches the request URI '{uri}'."
             self.send(Response(404, dumps({"Message": message})))
             return
         params = merge_params(split.query, raw, self.headers.get("Content-Type", ""))

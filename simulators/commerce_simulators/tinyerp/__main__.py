@@ -7,12 +7,13 @@ Diagnostics go to stderr. The admin routes are at the same host under /__admin.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..core import cli
 from .clock import ManualClock, SystemClock, parse_tiny_datetime
 from .generator import DEFAULT_ORDERS
-from .simulator import DEFAULT_TOKEN, TinyErpSimulator
+from .simulator import DEFAULT_TOKEN, TOKEN_VARIABLE, TinyErpSimulator
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         "--days", type=int, help="days of history ending 31/12/2025 (default: 92..730 by volume)"
     )
     parser.add_argument(
-        "--token", default=DEFAULT_TOKEN, help="the one valid API token (default: %(default)s)"
+        "--token",
+        default=os.environ.get(TOKEN_VARIABLE, DEFAULT_TOKEN),
+        help=f"the one valid API token (default: ${TOKEN_VARIABLE}, else {DEFAULT_TOKEN}; "
+        "prefer the variable: a command line is visible to every user)",
     )
     parser.add_argument(
         "--requests-per-minute",

@@ -39,6 +39,7 @@ def merge_params(query: str, body: bytes, content_type: str) -> dict[str, str]:
 class TinyErpHandler(SimulatorHandler):
     timeout = KEEP_ALIVE_SECONDS
     trailing_headers = (("Server", "Apache"),)
+    secret_params = ("token",)
     server_version = "Apache"  # of the stdlib's own error pages (e.g. 501 for PATCH)
     sys_version = ""
 

@@ -26,6 +26,7 @@ from .server import TinyErpHandler
 from .store import Store
 
 DEFAULT_TOKEN = "sim-token"
+TOKEN_VARIABLE = "TINYERP_SIMULATOR_TOKEN"  # the CLI's token, kept off the command line (ps shows it)
 
 
 class TinyErpSimulator(Simulator):

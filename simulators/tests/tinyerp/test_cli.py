@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -65,3 +66,16 @@ def test_cli_options():
 def test_cli_rejects_bad_options():
     result = run_cli("tinyerp", "--products", "2")
     assert result.returncode == 2 and "products must be >= 5" in result.stderr
+
+
+def test_cli_takes_its_token_from_the_environment_and_never_logs_it(monkeypatch):
+    token = "AUD+IT/PR=OBE%41&x"  # kept off the command line, which every user can read in ps
+    monkeypatch.setenv("TINYERP_SIMULATOR_TOKEN", token)
+    encoded = urllib.parse.quote_plus(token)
+    with running_cli("tinyerp", "--verbose") as (proc, url):
+        _, ok = _get(f"{url}/info.php?token={encoded}&formato=json")
+        _, bad = _get(f"{url}/info.php?token=sim-token&formato=json")
+        err = stop_cli(proc)
+    assert (ok["retorno"]["status"], bad["retorno"]["codigo_erro"]) == ("OK", "2")
+    assert err.count('"GET /api2/info.php?token=***&formato=json HTTP/1.1" 200') == 2  # --verbose
+    assert token not in err and encoded not in err and "sim-token" not in err
