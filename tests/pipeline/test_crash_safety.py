@@ -8,7 +8,10 @@ marts must equal the baseline's (a clean run of the same data), raw must hold ev
 a gap or a duplicate the sync ids do not explain, and `dq` must show every killed run.
 
 FakeStore and TinyERP are served by simulators started here, with the seeds the pipeline's own use
-(the baseline's data), so their faults can be switched; Linnworks' is the pipeline's own.
+(the baseline's data), so their faults can be switched; Linnworks' is the pipeline's own. The
+TinyERP and Linnworks secrets are built to be hard to mask (`+/=%&`, a trailing newline as read from
+a file): after the chain, no secret may be found in any form in any run's output, any file the runs
+left, or any table; and the configuration file a killed read left behind is gone after the next run.
 """
 
 from __future__ import annotations
@@ -26,15 +29,30 @@ from typing import Any
 
 import duckdb
 import pytest
-from support.pipeline_runs import Baseline, Pipeline, local_tinyerp_simulator, tiny_env
+from support.pipeline_runs import Baseline, Pipeline, tiny_env
+from support.secret_scan import in_files, in_text, in_warehouse
 
 from commerce_simulators.fakestore import FakeStoreSimulator
 from commerce_simulators.tinyerp import TinyErpSimulator
 from commerce_stack.paths import ROOT
+from commerce_stack.pipeline.local_apis import TINYERP_LOCAL_REQUESTS_PER_MINUTE as TINYERP_RPM
 from commerce_stack.pipeline.stops import MARKER, VARIABLE
+from commerce_stack.secret_forms import SecretMask
 
 SIMULATED_ORDERS = 300  # the TinyERP simulator's default data set
 DEADLINE_SECONDS = 300
+TINYERP_TOKEN = "AUD+IT/PR=OBE%41&x"  # the simulator's; the environment adds a trailing newline
+LINNWORKS_SECRETS = {  # accepted by the pipeline's own Linnworks simulator
+    "LINNWORKS_APPLICATION_ID": "scan-application-id",  # not a secret in the connector's spec
+    "LINNWORKS_APPLICATION_SECRET": "LW/SE+CR=ET%2F&s\n",
+    "LINNWORKS_TOKEN": "LW=TO+KEN/%7E&t==\n",
+}
+SECRETS = [TINYERP_TOKEN, *(LINNWORKS_SECRETS[f"LINNWORKS_{n}"] for n in ("APPLICATION_SECRET", "TOKEN"))]
+RUNNER_TMP = Path(".pyairbyte-cache") / "tmp"  # the runner's private folder (commerce_pyairbyte.sync)
+
+
+def secrets_env(tiny: TinyErpSimulator) -> dict[str, str]:
+    return {**tiny_env(tiny), "TINYERP_API_TOKEN": TINYERP_TOKEN + "\n", **LINNWORKS_SECRETS}
 
 
 @dataclass
@@ -58,12 +76,7 @@ class Chain:
             process = subprocess.Popen(
                 [sys.executable, "-m", "commerce_stack.cli", "run"],
                 cwd=ROOT,
-                env={
-                    **self.pipeline.env,
-                    "FAKESTORE_BASE_URL": self.sim.url,
-                    **tiny_env(self.tiny),
-                    **env,
-                },
+                env={**self.pipeline.env, **secrets_env(self.tiny), "FAKESTORE_BASE_URL": self.sim.url} | env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: the kill reaches every child
@@ -131,6 +144,8 @@ def _tinyerp_mid_backfill(chain: Chain, evidence: dict[str, Any]) -> str:
     chain.wait_until(lambda: chain.stage() == "syncing tinyerp", process, log)
     chain.kill(process)
     chain.tiny.clear_faults()  # lets the held request go
+    tmp = chain.workdir / RUNNER_TMP
+    evidence["left_by_kill"] = {p.name: TINYERP_TOKEN in p.read_text() for p in tmp.glob("*.json")}
     pipeline = chain.pipeline
     evidence["committed"] = {str(i) for (i,) in pipeline.query("SELECT id FROM raw_tinyerp.orders")}
     state = pipeline.query("SELECT state_json FROM raw_tinyerp._airbyte_state WHERE stream_name = 'orders'")
@@ -165,7 +180,10 @@ STOP_POINTS_AFTER_SYNC = [
 def chain(tmp_path_factory) -> dict[str, Any]:
     workdir = tmp_path_factory.mktemp("crashes")
     evidence: dict[str, Any] = {"killed_at": []}
-    with FakeStoreSimulator(seed=42, profile="reference") as sim, local_tinyerp_simulator() as tiny:
+    with (
+        FakeStoreSimulator(seed=42, profile="reference") as sim,
+        TinyErpSimulator(seed=42, token=TINYERP_TOKEN, requests_per_minute=TINYERP_RPM) as tiny,
+    ):
         chain = Chain(workdir, sim, tiny)
         killed = evidence["killed_at"]
         killed += [chain.kill_at(point) for point in STOP_POINTS_BEFORE_FAKESTORE]
@@ -174,9 +192,11 @@ def chain(tmp_path_factory) -> dict[str, Any]:
         killed.append(_tinyerp_mid_backfill(chain, evidence))
         killed.append(chain.kill_at("read:tinyerp"))
         evidence["asked_again"] = _detail_calls(tiny.requests())
+        evidence["left_after_next"] = sorted(p.name for p in (workdir / RUNNER_TMP).iterdir())
         killed += [chain.kill_at(point) for point in STOP_POINTS_AFTER_SYNC]
-        evidence["final"] = chain.pipeline.run(sim=sim, tiny=tiny)
+        evidence["final"] = chain.pipeline.run(sim=sim, tiny=tiny, **secrets_env(tiny))
     evidence["pipeline"] = chain.pipeline
+    evidence["workdir"] = workdir
     return evidence
 
 
@@ -280,3 +300,19 @@ def _mart(pipeline: Pipeline, table: str, where: str) -> list[tuple]:
     ]
     select = ", ".join(f'"{c}"' for c in columns)
     return pipeline.query(f"SELECT {select} FROM marts.{table} {where} ORDER BY ALL")
+
+
+def test_a_configuration_file_left_by_a_killed_read_is_gone_after_the_next_run(chain):
+    # PyAirbyte's file of the read in flight (the token in it), in the runner's private folder
+    assert list(chain["left_by_kill"].values()) == [True], chain["left_by_kill"]
+    assert chain["left_after_next"] == []
+
+
+def test_after_the_chain_no_secret_is_anywhere_in_any_form(chain):
+    mask = SecretMask(SECRETS)
+    workdir: Path = chain["workdir"]
+    findings = in_text(mask, "final run output", chain["final"].output)
+    findings += in_files(mask, workdir)  # every run's log, summaries, state, report, runner folders
+    findings += in_warehouse(mask, workdir / "warehouse.duckdb")
+    assert findings == []
+    assert len(list(workdir.glob("run-*.log"))) == 20
