@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,9 +135,22 @@ def _fakestore_mid_read(chain: Chain) -> str:
     return "fakestore mid-read"
 
 
+def _set_rate_limit(sim: TinyErpSimulator, requests_per_minute: int) -> None:
+    request = urllib.request.Request(
+        f"{sim.admin_url}/limits",
+        data=json.dumps({"requests_per_minute": requests_per_minute}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
 def _tinyerp_mid_backfill(chain: Chain, evidence: dict[str, Any]) -> str:
-    """Killed after ~120 of the 300 order details, while one detail call is held in flight."""
+    """Killed after ~120 of the 300 order details, while one detail call is held in flight. At a
+    real plan's pace (600 requests a minute), so the runner has committed some windows by then (it
+    commits a stream's records and state at most every 5 s: commerce_pyairbyte/checkpoints.py)."""
     chain.tiny.request_stats.reset()
+    _set_rate_limit(chain.tiny, 600)
     process, log = chain.start()
     chain.wait_until(lambda: len(_detail_calls(chain.tiny.requests())) >= 120, process, log)
     chain.tiny.add_fault({"endpoint": "pedido.obter", "hold": True})
@@ -144,6 +158,7 @@ def _tinyerp_mid_backfill(chain: Chain, evidence: dict[str, Any]) -> str:
     chain.wait_until(lambda: chain.stage() == "syncing tinyerp", process, log)
     chain.kill(process)
     chain.tiny.clear_faults()  # lets the held request go
+    _set_rate_limit(chain.tiny, TINYERP_RPM)
     tmp = chain.workdir / RUNNER_TMP
     evidence["left_by_kill"] = {p.name: TINYERP_TOKEN in p.read_text() for p in tmp.glob("*.json")}
     pipeline = chain.pipeline
