@@ -57,6 +57,7 @@ def make_config(tmp_path: Path, base_url: str, **overrides: Any) -> Path:
 class Run:
     returncode: int
     stdout: str  # everything the connector printed: every Airbyte message, log and trace
+    stderr: str
     messages: list[dict]
 
     @property
@@ -73,13 +74,18 @@ def run(*args: str) -> Run:
         [connector_binary(), *args], capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
     )
     messages = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
-    return Run(completed.returncode, completed.stdout, messages)
+    return Run(completed.returncode, completed.stdout, completed.stderr, messages)
 
 
 def read_run(
-    tmp_path: Path, config_path: Path, streams: list[str] | None = None, state: Path | None = None
+    tmp_path: Path,
+    config_path: Path,
+    streams: list[str] | None = None,
+    state: Path | None = None,
+    *,
+    debug: bool = False,
 ) -> Run:
-    """A ``read`` of ``streams`` (default: all), whatever its outcome."""
+    """A ``read`` of ``streams`` (default: all), whatever its outcome; ``debug``: the CDK's ``--debug``."""
     catalog = json.loads(CATALOG.read_text())
     if streams is not None:
         catalog["streams"] = [s for s in catalog["streams"] if s["stream"]["name"] in streams]
@@ -88,7 +94,7 @@ def read_run(
     args = ["read", "--config", str(config_path), "--catalog", str(catalog_path)]
     if state is not None:
         args += ["--state", str(state)]
-    return run(*args)
+    return run(*args, *(["--debug"] if debug else []))
 
 
 def read(
