@@ -10,6 +10,7 @@ is read and what an API request answers; `/__admin/...` goes to the simulator's 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import socketserver
 import ssl
@@ -49,6 +50,13 @@ class Response:
         if self.items is None:
             return len(self.body)
         return 2 + sum(map(len, self.items)) + max(len(self.items) - 1, 0)
+
+
+def redact_query(text: str, names: tuple[str, ...]) -> str:
+    """`text` with the value of every `name=` query parameter (as sent, any encoding) as `****`."""
+    for name in names:
+        text = re.sub(rf"([?&;]{re.escape(name)}=)[^&;\s\"']*", r"\1****", text)
+    return text
 
 
 def is_admin(path: str) -> bool:
@@ -103,6 +111,8 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     # Sent on every response, before and after Content-Type/Content-Length/Date, unless replaced.
     leading_headers: ClassVar[tuple[tuple[str, str], ...]] = ()
     trailing_headers: ClassVar[tuple[tuple[str, str], ...]] = ()
+    # Query parameters whose values (API tokens) never reach the verbose log: the request line has them.
+    secret_params: ClassVar[tuple[str, ...]] = ()
 
     def setup(self) -> None:
         super().setup()
@@ -119,7 +129,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's signature)
         if self.server.verbose:
-            super().log_message(format, *args)
+            super().log_message("%s", redact_query(format % args, self.secret_params))
 
     # --- request --------------------------------------------------------------------------------------
 

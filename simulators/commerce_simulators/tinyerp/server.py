@@ -41,6 +41,7 @@ class TinyErpHandler(SimulatorHandler):
     trailing_headers = (("Server", "Apache"),)
     server_version = "Apache"  # of the stdlib's own error pages (e.g. 501 for PATCH)
     sys_version = ""
+    secret_params = ("token",)  # the verbose log shows request lines; the request log never has it
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = SimulatorHandler.dispatch
 
