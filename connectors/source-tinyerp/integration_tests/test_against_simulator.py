@@ -60,18 +60,18 @@ def test_given_reference_account_when_read_then_every_record_once_typed_and_no_r
 ) -> None:
     messages, stats = reference_read
 
-    records = {
+    by_stream = {
         stream: records(messages, stream) for stream in ("orders", "pos_sales", "products", "invoices")
     }
-    assert len(records["orders"]) == stats["orders"]
-    assert len(records["products"]) == stats["products"]
-    assert len(records["invoices"]) == stats["notas_fiscais"]
-    for stream, rows in records.items():
+    assert len(by_stream["orders"]) == stats["orders"]
+    assert len(by_stream["products"]) == stats["products"]
+    assert len(by_stream["invoices"]) == stats["notas_fiscais"]
+    for stream, rows in by_stream.items():
         assert len({row["id"] for row in rows}) == len(rows), f"duplicate ids in {stream}"
         assert all(row["_coercion_errors"] == [] for row in rows), stream
     # pos_sales: the POS sales among the same orders; every other order is skipped (code 32), counted.
-    pos_ids = {row["id"] for row in records["pos_sales"]}
-    assert 0 < len(pos_ids) < stats["orders"] and pos_ids <= {row["id"] for row in records["orders"]}
+    pos_ids = {row["id"] for row in by_stream["pos_sales"]}
+    assert 0 < len(pos_ids) < stats["orders"] and pos_ids <= {row["id"] for row in by_stream["orders"]}
     skipped = sum(
         int(message.split("skipped ", 1)[1].split(" ", 1)[0])
         for message in logs(messages)
