@@ -11,8 +11,6 @@ Run: ``cd connectors/source-fakestore && uv run pytest integration_tests -q``.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 import urllib.request
 from collections import Counter
@@ -20,23 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from harness import errors, messages, read_run
 
 from commerce_simulators.launch import launch
 
-CONNECTOR_DIR = Path(__file__).resolve().parents[1]
-CATALOG = CONNECTOR_DIR / "integration_tests" / "configured_catalog.json"
-ABNORMAL_STATE = CONNECTOR_DIR / "integration_tests" / "abnormal_state.json"
+ABNORMAL_STATE = Path(__file__).with_name("abnormal_state.json")
 STARTUP_TIMEOUT_S = 30
-READ_TIMEOUT_S = 300
-
-
-def _connector_binary() -> str:
-    candidate = Path(sys.executable).with_name("source-fakestore")
-    found = str(candidate) if candidate.exists() else shutil.which("source-fakestore")
-    assert found, (
-        "source-fakestore is not installed in this environment: run `uv sync` in connectors/source-fakestore"
-    )
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +34,10 @@ def simulator_url() -> Iterator[str]:
 
 
 def _read(tmp_path: Path, base_url: str, state: Path | None = None) -> list[dict]:
-    config = tmp_path / "config.json"
-    config.write_text(json.dumps({"base_url": base_url, "start_date": "2019-01-01T00:00:00Z"}))
-    command = [_connector_binary(), "read", "--config", str(config), "--catalog", str(CATALOG)]
-    if state is not None:
-        command += ["--state", str(state)]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=READ_TIMEOUT_S, check=False)
-    messages = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
-    errors = [m for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
-    assert completed.returncode == 0 and not errors, (completed.returncode, errors, completed.stderr[-2000:])
-    return messages
+    completed = read_run(tmp_path, base_url, state)
+    found = errors(completed)
+    assert completed.returncode == 0 and not found, (completed.returncode, found, completed.stderr[-2000:])
+    return messages(completed)
 
 
 def _records(messages: list[dict], stream: str) -> list[dict]:

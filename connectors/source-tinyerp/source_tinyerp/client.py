@@ -7,12 +7,14 @@ envelope into one of:
 * a :class:`TinyResponse` (``status`` OK, or code 20 "no records", or code 23 "page does not exist");
 * :class:`TooManyRecords` (code 21) or :class:`RecordNotFound` (code 32), for the caller to handle;
 * a retry (codes 6 and 11 after waiting for the next minute window, 35 and 99 after a long wait,
-  HTTP 429 / 5xx / connection errors after an exponential wait);
+  HTTP 429 / 5xx / timeouts / dropped connections / truncated JSON within a budget, a refused
+  connection once: ``retries.py``);
 * an ``AirbyteTracedException``: ``config_error`` for codes 1, 2, 5, 7, 8 (the message names
   ``api_token`` for 1 and 2), ``transient_error`` when retries run out, ``system_error`` otherwise.
 
 The token travels as a query parameter (as every public production client does) and never appears in
-a message: URLs are not logged, and exception texts from ``requests`` are scrubbed.
+a message: URLs and exception texts of ``requests`` are never quoted, bodies are scrubbed, and every
+encoding of the token is registered with the CDK's secret filter (``masking.py``).
 """
 
 from __future__ import annotations
@@ -22,12 +24,22 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from .masking import mask, register_token
 from .pacing import Clock, Pacer, SystemClock, seconds_to_next_minute
+from .retries import (
+    MAX_RETRY_AFTER_S,
+    RETRY_POLICIES,
+    SOURCE_DOWN_KINDS,
+    RetryPolicy,
+    retry_after_seconds,
+    transport_failure,
+)
 
 LOGGER = logging.getLogger("airbyte")
 
@@ -71,36 +83,9 @@ CONFIG_ERROR_CODES = frozenset({"1", "2", "5", "7", "8"})
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    """Waits (seconds) before retry 1, 2, ...; the last one repeats until ``attempts`` calls were made."""
-
-    waits: tuple[float, ...]
-    attempts: int
-
-    def wait(self, retry_number: int) -> float:
-        return self.waits[min(retry_number, len(self.waits)) - 1]
-
-
-# Codes 6/11: the first wait runs to the next minute window (computed); then 1, 2, 4, 5 minutes.
-RATE_LIMIT_POLICY = RetryPolicy(waits=(0.0, 60.0, 120.0, 240.0, 300.0), attempts=8)
-# Code 35 (unexpected error, try later) and code 99 (maintenance): long waits.
-UNEXPECTED_ERROR_POLICY = RetryPolicy(waits=(30.0, 60.0, 120.0, 240.0), attempts=5)
-MAINTENANCE_POLICY = RetryPolicy(waits=(60.0, 120.0, 240.0, 480.0, 600.0), attempts=6)
-# HTTP 429 / 5xx / timeouts / connection errors: exponential. `check` gives up sooner.
-TRANSPORT_POLICY = RetryPolicy(waits=(5.0, 10.0, 20.0, 40.0, 80.0), attempts=6)
-CHECK_TRANSPORT_POLICY = RetryPolicy(waits=(2.0,), attempts=2)
-RETRY_POLICIES: Mapping[str, RetryPolicy] = {
-    "rate_limit": RATE_LIMIT_POLICY,
-    "unexpected": UNEXPECTED_ERROR_POLICY,
-    "maintenance": MAINTENANCE_POLICY,
-    "transport": TRANSPORT_POLICY,
-}
-
-
-@dataclass(frozen=True)
 class _Retry:
-    """A failed attempt worth retrying: its kind ("rate_limit", "unexpected", "maintenance",
-    "transport"), a readable reason, and the server's Retry-After (HTTP 429/503) if any."""
+    """A failed attempt worth retrying: its kind (a key of ``RETRY_POLICIES``), a readable reason,
+    and the server's Retry-After (HTTP 429/5xx) if any."""
 
     kind: str
     reason: str
@@ -186,20 +171,29 @@ class TinyClient:
         base_url: str = DEFAULT_BASE_URL,
         pacer: Pacer | None = None,
         clock: Clock | None = None,
-        transport_policy: RetryPolicy = TRANSPORT_POLICY,
+        policies: Mapping[str, RetryPolicy] = RETRY_POLICIES,
+        *,
+        wait_factor: float = 1.0,
+        read_timeout: float = READ_TIMEOUT_S,
     ) -> None:
-        self._token = api_token or ""
-        self._policies = {**RETRY_POLICIES, "transport": transport_policy}
+        self._token = (api_token or "").strip()  # a token read from a file keeps its newline
+        self._token_forms = register_token(api_token or "")
+        self._wait_factor = wait_factor
+        self._policies = {kind: policy.scaled(wait_factor) for kind, policy in policies.items()}
+        self._read_timeout = read_timeout
         self._base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self._host = urlsplit(self._base_url).netloc.rsplit("@", 1)[-1] or self._base_url
         self.clock = clock or SystemClock()
         self.pacer = pacer or Pacer(clock=self.clock)
         self._sessions = threading.local()
+        # Set when a call gave up because the source is down: later calls get one attempt only.
+        self._source_down: str | None = None
 
     # -- public -----------------------------------------------------------------------------------------
     def call(
         self, endpoint: str, params: Mapping[str, Any] | None = None, *, json_format: bool = True
     ) -> TinyResponse:
-        """One logical call; retried as the code table says. ``json_format=False`` for PDV endpoints."""
+        """One logical call; retried as ``retries.py`` says. ``json_format=False`` for PDV endpoints."""
         query: dict[str, str] = {"token": self._token}
         if json_format:
             query["formato"] = "JSON"
@@ -207,40 +201,53 @@ class TinyClient:
         described = self._describe(endpoint, params)
 
         retries: dict[str, int] = {}
+        waited: dict[str, float] = {}
         while True:
             outcome = self._attempt(endpoint, query, described)
             if isinstance(outcome, TinyResponse):
+                self._source_down = None
                 return outcome
             retries[outcome.kind] = retries.get(outcome.kind, 0) + 1
-            self._wait_before_retry(outcome, retries[outcome.kind], described)
+            so_far = waited.get(outcome.kind, 0.0)
+            waited[outcome.kind] = so_far + self._wait_before_retry(
+                outcome, retries[outcome.kind], so_far, described
+            )
 
     # -- one attempt ------------------------------------------------------------------------------------
     def _attempt(self, endpoint: str, query: Mapping[str, str], described: str) -> TinyResponse | _Retry:
         """A classified answer, or a retryable failure."""
         url = f"{self._base_url}/{endpoint}.php"
+        timeout = (CONNECT_TIMEOUT_S, self._read_timeout)
         try:
             with self.pacer.slot():
                 LOGGER.debug(f"TinyERP request: {described}")
-                response = self._session().get(url, params=query, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S))
+                response = self._session().get(url, params=query, timeout=timeout)
+                # Read the whole body inside the slot: a connection dropped mid-body is a failed attempt.
+                content = response.content
         except requests.RequestException as error:
-            return _Retry("transport", self._scrub(f"{type(error).__name__}: {error}"))
+            kind, what = transport_failure(error, self._read_timeout)
+            return _Retry(kind, what)
         self.pacer.observe_limit_header(response.headers.get(LIMIT_HEADER))
 
         if response.status_code == 429 or response.status_code >= 500:
             return _Retry(
-                "transport",
-                f"HTTP {response.status_code} for {described}.",
+                "throttled" if response.status_code == 429 else "server",
+                f"HTTP {response.status_code}",
                 None,
                 response.headers.get("Retry-After"),
             )
         if response.status_code != 200:
             raise self._http_error(response, described)
-        return self._classify(endpoint, response, described)
+        return self._classify(endpoint, response, content, described)
 
-    def _classify(self, endpoint: str, response: requests.Response, described: str) -> TinyResponse | _Retry:
+    def _classify(
+        self, endpoint: str, response: requests.Response, content: bytes, described: str
+    ) -> TinyResponse | _Retry:
         try:
             body = response.json()
         except ValueError:
+            if content.lstrip()[:1] in (b"{", b"["):  # JSON cut short or mangled on the way: transient
+                return _Retry("server", f"a truncated or malformed JSON body ({len(content)} bytes)")
             raise AirbyteTracedException(
                 message=(
                     f"TinyERP answered {described} with a body that is not JSON "
@@ -292,36 +299,72 @@ class TinyClient:
         )
 
     # -- retries ----------------------------------------------------------------------------------------
-    def _wait_before_retry(self, retry: _Retry, retry_number: int, described: str) -> None:
+    def _wait_before_retry(self, retry: _Retry, retry_number: int, waited: float, described: str) -> float:
+        """Sleep before the next attempt and return the seconds slept; raise when the call gives up."""
         policy = self._policies[retry.kind]
         wait = policy.wait(retry_number)
+        server_asked = retry_after_seconds(retry.retry_after)
         if retry.kind == "rate_limit":
             if retry.code == "11":
                 self.pacer.reduce_concurrency()
-            wait = max(wait, seconds_to_next_minute(self.clock.now()))
-        elif retry.retry_after and retry.retry_after.strip().isdigit():
-            wait = max(wait, float(retry.retry_after.strip()))
+            wait = max(wait, seconds_to_next_minute(self.clock.now()) * self._wait_factor)
+        elif server_asked is not None:
+            wait = server_asked  # the server knows when it will answer again
 
-        if retry_number >= policy.attempts:
+        down_already = retry.kind in SOURCE_DOWN_KINDS and self._source_down is not None
+        too_long = server_asked is not None and server_asked > MAX_RETRY_AFTER_S
+        if down_already or too_long or policy.exhausted(retry_number, waited, wait):
+            raise self._gave_up(retry, retry_number, waited, described, too_long=too_long)
+        how = " (Retry-After)" if server_asked is not None and retry.kind != "rate_limit" else ""
+        LOGGER.warning(
+            f"{self._failure(retry, described)} Retrying {described} in {_seconds(wait)} s{how} "
+            f"(retry {retry_number})."
+        )
+        if retry.kind == "rate_limit":
+            self.pacer.block_for(wait)  # every stream and thread holds, not only this call
+        self.clock.sleep(wait)
+        return wait
+
+    def _gave_up(
+        self, retry: _Retry, attempts: int, waited: float, described: str, *, too_long: bool
+    ) -> AirbyteTracedException:
+        if retry.kind == "unreachable":
+            message = (
+                f"TinyERP at {self._host} is unreachable: {retry.reason} ({attempts} attempt"
+                f"{'s' if attempts > 1 else ''}, {described}). Check base_url (TINYERP_BASE_URL) and "
+                "that the host is up and reachable from here."
+            )
+        elif retry.kind in SOURCE_DOWN_KINDS:
+            message = (
+                f"TinyERP at {self._host} is failing: {retry.reason} for {described} "
+                f"({attempts} attempt{'s' if attempts > 1 else ''} in {waited:.3g} s of retries). "
+                "The service seems down: check its status and run the sync again later "
+                "(base_url / TINYERP_BASE_URL if it should be another host)."
+            )
+        else:
             hint = (
                 " Another integration may be spending the same token's quota:"
                 " syncs of one token must not overlap."
                 if retry.kind == "rate_limit"
                 else ""
             )
-            raise AirbyteTracedException(
-                message=(
-                    f"TinyERP kept failing for {described} after {retry_number} attempts. "
-                    f"Last failure: {retry.reason}{hint}"
-                ),
-                failure_type=FailureType.transient_error,
+            message = (
+                f"TinyERP kept failing for {described} after {attempts} attempts. "
+                f"Last failure: {self._failure(retry, described)}{hint}"
             )
-        LOGGER.warning(f"{retry.reason} Retrying {described} in {wait:.0f} s (retry {retry_number}).")
-        if retry.kind == "rate_limit":
-            self.pacer.block_for(wait)  # every stream and thread holds, not only this call
-        self.clock.sleep(wait)
+        if too_long:
+            message += f" The server asked to wait {retry.retry_after} s (over {MAX_RETRY_AFTER_S:g} s)."
+        if retry.kind in SOURCE_DOWN_KINDS:
+            self._source_down = message
+        return AirbyteTracedException(message=message, failure_type=FailureType.transient_error)
 
     # -- helpers ----------------------------------------------------------------------------------------
+    def _failure(self, retry: _Retry, described: str) -> str:
+        """A failed attempt in one sentence (a code's reason already names the endpoint)."""
+        if retry.code is not None:
+            return retry.reason
+        return f"TinyERP at {self._host}: {retry.reason} for {described}."
+
     def _session(self) -> requests.Session:
         session = getattr(self._sessions, "session", None)
         if session is None:
@@ -331,7 +374,7 @@ class TinyClient:
         return session
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._token, "****") if self._token else text
+        return mask(text, self._token_forms)
 
     @staticmethod
     def _describe(endpoint: str, params: Mapping[str, Any] | None) -> str:
@@ -359,6 +402,10 @@ class TinyClient:
             internal_message=self._scrub(response.text[:500]),
             failure_type=failure_type,
         )
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
 
 
 def config_error_message(code: str, messages: list[str]) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from .client import DEFAULT_BASE_URL
+from .client import DEFAULT_BASE_URL, READ_TIMEOUT_S
 from .coercion import SAO_PAULO
 
 DEFAULT_LOOKBACK_MINUTES = 120
@@ -29,11 +29,15 @@ class Settings:
     invoices_lookback_days: int
     requests_per_minute: int | None
     max_concurrent_requests: int
+    # Hidden spec options (spec.json): the simulator tests' way to keep retries and timeouts short.
+    retry_wait_factor: float = 1.0
+    read_timeout_seconds: float = READ_TIMEOUT_S
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
         return cls(
-            api_token=str(config.get("api_token") or ""),
+            # Stripped: a token read from a file often ends with a newline (masking.py masks both forms).
+            api_token=str(config.get("api_token") or "").strip(),
             base_url=str(config.get("base_url") or DEFAULT_BASE_URL),
             start_date=parse_start_date(config.get("start_date")),
             lookback=timedelta(minutes=_int(config, "lookback_minutes", DEFAULT_LOOKBACK_MINUTES)),
@@ -45,6 +49,8 @@ class Settings:
             max_concurrent_requests=max(
                 1, _int(config, "max_concurrent_requests", DEFAULT_MAX_CONCURRENT_REQUESTS)
             ),
+            retry_wait_factor=_number(config, "retry_wait_factor", 1.0),
+            read_timeout_seconds=_number(config, "read_timeout_seconds", READ_TIMEOUT_S),
         )
 
     def start_instant(self) -> datetime:
@@ -55,6 +61,11 @@ class Settings:
 def _int(config: Mapping[str, Any], key: str, default: int | None) -> int | None:
     value = config.get(key)
     return default if value is None or value == "" else int(value)
+
+
+def _number(config: Mapping[str, Any], key: str, default: float) -> float:
+    value = config.get(key)
+    return default if value is None or value == "" else float(value)
 
 
 def parse_start_date(value: Any) -> date:

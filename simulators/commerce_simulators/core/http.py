@@ -52,6 +52,13 @@ class Response:
         return 2 + sum(map(len, self.items)) + max(len(self.items) - 1, 0)
 
 
+def redact_query(text: str, names: tuple[str, ...]) -> str:
+    """`text` with the value of every `name=` query parameter (as sent, any encoding) as `****`."""
+    for name in names:
+        text = re.sub(rf"([?&;]{re.escape(name)}=)[^&;\s\"']*", r"\1****", text)
+    return text
+
+
 def is_admin(path: str) -> bool:
     return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
 
@@ -126,9 +133,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def redacted(self, text: str) -> str:
         """`text` with the values of `secret_params` in any query string it holds replaced."""
-        for name in self.secret_params:
-            text = re.sub(rf"(?<=[?&]{re.escape(name)}=)[^&\s\"']*", "***", text)
-        return text
+        return redact_query(text, self.secret_params)
 
     # --- request --------------------------------------------------------------------------------------
 

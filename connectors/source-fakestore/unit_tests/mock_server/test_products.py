@@ -162,13 +162,13 @@ class TestProductsFullRefresh(TestCase):
         self, http_mocker: HttpMocker
     ) -> None:
         request = _products_request()
-        http_mocker.get(request, [error_response(500, "boom")] * 6)
+        http_mocker.get(request, [error_response(500, "boom")] * 5)
 
         output = read_output(ConfigBuilder(), _STREAM_NAME, expecting_exception=True)
 
         assert output.records == []
         assert output.errors, "a persistent 500 must fail the stream"
-        http_mocker.assert_number_of_calls(request, 6)  # 1 try + max_retries (5)
+        http_mocker.assert_number_of_calls(request, 5)  # 1 try + max_retries (4)
         assert stream_error(output, _STREAM_NAME).failure_type == FailureType.transient_error
 
 

@@ -26,8 +26,15 @@ class TestSpec(TestCase):
     def test_given_spec_when_read_then_every_property_is_documented_and_ordered(self) -> None:
         properties = _spec()["properties"]
 
-        assert list(properties) == ["base_url", "start_date", "window_size_days", "lookback_days"]
-        assert [p["order"] for p in properties.values()] == [0, 1, 2, 3]
+        assert list(properties) == [
+            "base_url",
+            "start_date",
+            "window_size_days",
+            "lookback_days",
+            "retry_wait_factor",
+        ]
+        assert [p["order"] for p in properties.values()] == [0, 1, 2, 3, 4]
+        assert [n for n, p in properties.items() if p.get("airbyte_hidden")] == ["retry_wait_factor"]
         for name, prop in properties.items():
             assert {"title", "description", "examples", "default"} <= prop.keys(), name
         assert properties["base_url"]["default"] == "https://fakestoreapi.com"

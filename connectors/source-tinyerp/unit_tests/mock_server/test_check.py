@@ -102,7 +102,10 @@ class TestCheck(TestCase):
         )
 
         assert status.status == Status.FAILED
-        assert "Connection refused" in status.message and "test-api-token" not in status.message
+        assert status.message == (
+            f"TinyERP at 127.0.0.1:{port} is unreachable: connection refused (2 attempts, info). Check "
+            "base_url (TINYERP_BASE_URL) and that the host is up and reachable from here."
+        )
         assert clock.waits == [2.0]
 
     def test_given_start_date_in_brazilian_format_when_check_then_config_validation_error(self) -> None:

@@ -150,7 +150,7 @@ class TestRetriedCodes(TestCase):
 
         output = read_output(_config(), _STREAM, clock=clock)
 
-        assert ids(output) == [101] and clock.waits == [5.0]
+        assert ids(output) == [101] and clock.waits == [2.0]
 
     @HttpMocker()
     def test_given_http_429_with_retry_after_when_reading_then_waits_what_the_server_asks(

@@ -36,8 +36,12 @@ class TestSpec(TestCase):
             "window_days",
             "invoices_lookback_days",
             "max_concurrent_requests",
+            "read_timeout_seconds",
+            "retry_wait_factor",
         ]
-        assert [p["order"] for p in properties.values()] == list(range(8))
+        assert [p["order"] for p in properties.values()] == list(range(10))
+        hidden = [name for name, p in properties.items() if p.get("airbyte_hidden")]
+        assert hidden == ["read_timeout_seconds", "retry_wait_factor"]
         assert all({"title", "description", "examples"} <= p.keys() for p in properties.values())
         assert properties["api_token"]["airbyte_secret"] is True
         assert spec["required"] == ["api_token", "start_date"]
