@@ -82,6 +82,7 @@ class Pipeline:
             sim.request_stats.reset()
             env = {"FAKESTORE_BASE_URL": sim.url, **env}
         if tiny is not None:
+            tiny.request_stats.clear_log()  # each run's requests only (the simulator outlives runs)
             env = {**tiny_env(tiny), **env}
         completed = commerce_stack("run", *args, env={**self.env, **env})
         summaries = sorted((self.workdir / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
