@@ -1,4 +1,4 @@
-/* Conformed order lines: one row per product line of an order, keyed by a source-prefixed key so sources never collide. FakeStore cart lines carry no prices, so each line is priced at the product's current list price (USD); TinyERP lines carry their own unit price (BRL) and may have fractional quantities (kg); Linnworks lines carry their own price, discount and tax in the order's currency. */
+/* Conformed order lines: one row per product line of an order, keyed by a source-prefixed key so sources never collide. FakeStore cart lines carry no prices, so each line is priced at the product's current list price (USD); TinyERP lines carry their own unit price (BRL) and may have fractional quantities (kg), and the lines of an order deleted in Tiny are left out (as the order is from marts.orders); Linnworks lines carry their own price, discount and tax in the order's currency. */
 MODEL (
   name marts.order_lines,
   kind FULL,
@@ -56,6 +56,8 @@ WITH unioned AS (
   FROM staging.stg_tinyerp__order_lines AS order_lines
   LEFT JOIN staging.stg_tinyerp__orders AS orders
     ON order_lines.order_id = orders.order_id
+  WHERE
+    NOT COALESCE(orders.is_deleted, FALSE) /* a line whose order is not staged keeps its NULL date, for the audits */
   UNION ALL
   /* Linnworks: each line's own price, discount and tax in the order's currency; the order date is the day the order was received, in London (as marts.orders) */
   SELECT

@@ -1,4 +1,4 @@
-/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to; a Linnworks order is a processed order (stg_linnworks__processed_orders) with its details (refund, status, customer, conversion rate: stg_linnworks__order_details), in its own currency (GBP, EUR, USD). Every amount is in currency_code; the *_reporting amounts are the same amounts in the reporting currency, converted at fx_rate_to_reporting (marts.exchange_rates, the one place the conversion is defined, as of order_date). net_amount is what the seller keeps of the order: order_total - refunded_amount, and 0 for a cancelled order (its order_total stays what was charged). */
+/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to, and an order deleted in Tiny is not here (it no longer exists; stg_tinyerp__orders keeps it, is_deleted), unlike a cancelled one, which stays with is_cancelled; a Linnworks order is a processed order (stg_linnworks__processed_orders) with its details (refund, status, customer, conversion rate: stg_linnworks__order_details), in its own currency (GBP, EUR, USD). Every amount is in currency_code; the *_reporting amounts are the same amounts in the reporting currency, converted at fx_rate_to_reporting (marts.exchange_rates, the one place the conversion is defined, as of order_date). net_amount is what the seller keeps of the order: order_total - refunded_amount, and 0 for a cancelled order (its order_total stays what was charged). */
 MODEL (
   name marts.orders,
   kind FULL,
@@ -147,6 +147,8 @@ WITH line_totals AS (
     ON orders.customer_tax_id = by_tax_id.tax_id
   LEFT JOIN staging.stg_tinyerp__pos_sales AS pos_sales
     ON orders.order_id = pos_sales.pos_sale_id
+  WHERE
+    NOT orders.is_deleted
   UNION ALL
   /* Linnworks: TotalCharge = Subtotal - TotalDiscount + PostageCostExTax + Tax (the total Linnworks computed, so total = parts is a check). A processed order has been dispatched (shipped) unless it was cancelled or a line came back (returned). The day is the one in London, where the seller is: DATE(DATETIME(ts, zone)), not DATE(ts, zone), which sqlglot makes a session-dependent cast on DuckDB (docs/tooling.md §4). The customer is keyed by a digest of the e-mail, never the e-mail itself. ConversionRate turns the order's currency into the account's base currency (variable linnworks_base_currency), which marts.exchange_rates then converts to the reporting currency. */
   SELECT

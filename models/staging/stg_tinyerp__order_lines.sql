@@ -1,4 +1,4 @@
-/* TinyERP order lines: one row per element of the items array (itens) of the orders staged in stg_tinyerp__orders, numbered by their position in the array. An order whose latest version has values the connector could not type (an item's quantity, say) has no lines here; it is kept in stg_tinyerp__quarantine. */
+/* TinyERP order lines: one row per element of the items array (itens) of the orders staged in stg_tinyerp__orders (a deleted order's from its last version), numbered by their position in the array. An order whose latest version has values the connector could not type (an item's quantity, say) has no lines here; it is kept in stg_tinyerp__quarantine. */
 MODEL (
   name staging.stg_tinyerp__order_lines,
   kind FULL,
@@ -34,7 +34,7 @@ WITH source AS (
     itens,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM @latest_loaded(raw_tinyerp.orders, id, @loaded_through_tinyerp)
+  FROM @latest_loaded(raw_tinyerp.orders, id, @loaded_through_tinyerp, _ab_cdc_deleted_at)
 ), typed AS (
   SELECT
     id,

@@ -1,4 +1,4 @@
-/* TinyERP orders (pedidos): one row per order, as of its latest extraction at or before the pinned load, with its situation conformed to the commerce statuses and its discount turned into an amount. An order whose latest version has values the connector could not type is left out here and kept in stg_tinyerp__quarantine. The items are in stg_tinyerp__order_lines. */
+/* TinyERP orders (pedidos): one row per order, as of its latest extraction at or before the pinned load, with its situation conformed to the commerce statuses and its discount turned into an amount. An order the connector found deleted in Tiny (its latest extraction is a tombstone, _ab_cdc_deleted_at set) keeps the values of its last version and is marked is_deleted. An order whose latest version has values the connector could not type is left out here and kept in stg_tinyerp__quarantine. The items are in stg_tinyerp__order_lines. */
 MODEL (
   name staging.stg_tinyerp__orders,
   kind FULL,
@@ -29,11 +29,13 @@ MODEL (
     carrier STRING,
     sales_channel STRING,
     invoice_id INT64,
+    is_deleted BOOL,
+    deleted_at TIMESTAMP,
     extracted_at TIMESTAMP
   ),
   tags (tinyerp, staging, pii),
   audits (
-    not_null(columns := [order_id, extracted_at]),
+    not_null(columns := [order_id, is_deleted, extracted_at]),
     unique_values(columns := [order_id]),
     not_null_non_blocking(columns := [ordered_at, order_status, items_amount, order_total]),
     accepted_values_non_blocking(
@@ -44,8 +46,16 @@ MODEL (
   )
 );
 
-WITH source AS (
-  /* Incremental syncs re-append the orders updated inside their lookback: keep the latest extraction up to the pinned load. */
+WITH deletions AS (
+  /* The orders whose latest extraction up to the pinned load is a tombstone: deleted in Tiny. */
+  SELECT
+    id,
+    _ab_cdc_deleted_at
+  FROM @latest_loaded(raw_tinyerp.orders, id, @loaded_through_tinyerp)
+  WHERE
+    NOT _ab_cdc_deleted_at IS NULL
+), source AS (
+  /* Incremental syncs re-append the orders updated inside their lookback: keep the latest extraction up to the pinned load that is not a tombstone. */
   SELECT
     id,
     numero,
@@ -67,7 +77,7 @@ WITH source AS (
     id_nota_fiscal,
     _coercion_errors,
     _airbyte_extracted_at
-  FROM @latest_loaded(raw_tinyerp.orders, id, @loaded_through_tinyerp)
+  FROM @latest_loaded(raw_tinyerp.orders, id, @loaded_through_tinyerp, _ab_cdc_deleted_at)
 ), renamed AS (
   SELECT
     id AS order_id,
@@ -112,6 +122,14 @@ WITH source AS (
   FROM source
   WHERE
     COALESCE(ARRAY_LENGTH(JSON_QUERY_ARRAY(_coercion_errors, '$')), 0) = 0 /* half-typed versions go to stg_tinyerp__quarantine */
+), flagged AS (
+  SELECT
+    renamed.*,
+    NOT deletions._ab_cdc_deleted_at IS NULL AS is_deleted,
+    deletions._ab_cdc_deleted_at AS deleted_at
+  FROM renamed
+  LEFT JOIN deletions
+    ON renamed.order_id = deletions.id
 )
 SELECT
   order_id::INT64 AS order_id, /* TinyERP order id */
@@ -137,5 +155,7 @@ SELECT
   carrier::STRING AS carrier, /* Carrier name (nome_transportador); NULL if empty */
   sales_channel::STRING AS sales_channel, /* E-commerce channel the order came from, e.g. "Loja Virtual"; NULL for orders keyed into the ERP */
   invoice_id::INT64 AS invoice_id, /* Id of the order's invoice (nota fiscal); NULL if none */
+  is_deleted::BOOL AS is_deleted, /* TRUE if the order was deleted in Tiny (the connector found it gone); its other columns are its last version's. The marts leave it out */
+  deleted_at::TIMESTAMP AS deleted_at, /* When the connector found the order deleted (UTC; _ab_cdc_deleted_at); NULL if it was not */
   extracted_at::TIMESTAMP AS extracted_at /* When Airbyte extracted this version of the order (UTC) */
-FROM renamed
+FROM flagged

@@ -1,9 +1,10 @@
 """The end-to-end tests' shared history: one warehouse, four pipeline runs, in order.
 
 1. a first run with the pipeline's own simulators;
-2. new carts and TinyERP orders that moved on or arrived, in external simulators with the same
-   seeds (the same APIs, continued), and a Linnworks day later (the pipeline's own simulator,
-   started `LINNWORKS_HOURS` on: new processed orders, stock moved);
+2. new carts and TinyERP orders that moved on or arrived, and the newest other TinyERP order
+   deleted, in external simulators with the same seeds (the same APIs, continued), and a Linnworks
+   day later (the pipeline's own simulator, started `LINNWORKS_HOURS` on: new processed orders,
+   stock moved);
 3. nothing new;
 4. new carts plus a suite that fails.
 """
@@ -81,6 +82,7 @@ class Pipeline:
             sim.request_stats.reset()
             env = {"FAKESTORE_BASE_URL": sim.url, **env}
         if tiny is not None:
+            tiny.request_stats.clear_log()  # each run's requests only (the simulator outlives runs)
             env = {**tiny_env(tiny), **env}
         completed = commerce_stack("run", *args, env={**self.env, **env})
         summaries = sorted((self.workdir / "runs").glob("*.json"), key=lambda p: p.stat().st_mtime)
@@ -140,6 +142,15 @@ def tinyerp_mart_rows(pipeline: Pipeline, table: str, schema: str = "marts") -> 
     return source_mart_rows(pipeline, table, "tinyerp", schema)
 
 
+def newest_order_but(pipeline: Pipeline, excluded: set[str]) -> str:
+    """The id of the newest TinyERP order in staging (by order day, then id) that is not `excluded`."""
+    rows = pipeline.query(
+        "SELECT CAST(order_id AS VARCHAR) FROM staging.stg_tinyerp__orders "
+        "ORDER BY order_date DESC, order_id DESC"
+    )
+    return next(order_id for (order_id,) in rows if order_id not in excluded)
+
+
 @dataclass
 class Baseline:
     """A warehouse promoted by one clean run of the pipeline's own simulators. Tests copy it."""
@@ -191,6 +202,10 @@ def build_history(first: Baseline, workdir: Path) -> dict[str, Any]:
     with FakeStoreSimulator(seed=42, profile="reference") as sim, local_tinyerp_simulator() as tiny:
         runs["added"] = sim.add_carts(5)
         runs["tinyerp_changes"] = tiny.advance(6)  # 6 orders move one step, 3 new ones arrive
+        runs["tinyerp_deleted"] = newest_order_but(
+            first.pipeline, {u["id"] for u in runs["tinyerp_changes"]["updated"]}
+        )
+        assert tiny.delete_order(runs["tinyerp_deleted"])  # the connector's next scan re-lists it
         runs["second"] = pipeline.run(*LINNWORKS_ON, sim=sim, tiny=tiny)
         runs["tinyerp_second"] = {t: tinyerp_mart_rows(pipeline, t) for t in ("orders", "order_lines")}
         runs["linnworks_second"] = {t: source_mart_rows(pipeline, t, "linnworks") for t in LINNWORKS_MARTS}

@@ -32,8 +32,8 @@ CREATE TABLE raw_tinyerp.orders (
   situacao VARCHAR, obs VARCHAR, obs_interna VARCHAR, id_vendedor BIGINT, nome_vendedor VARCHAR,
   codigo_rastreamento VARCHAR, url_rastreamento VARCHAR, id_nota_fiscal BIGINT, ecommerce JSON,
   intermediador JSON, pagamentos_integrados JSON, _scan_started_at TIMESTAMP WITH TIME ZONE,
-  _coercion_errors JSON, _airbyte_raw_id VARCHAR, _airbyte_extracted_at TIMESTAMP,
-  _airbyte_meta JSON
+  _ab_cdc_deleted_at TIMESTAMP WITH TIME ZONE, _coercion_errors JSON, _airbyte_raw_id VARCHAR,
+  _airbyte_extracted_at TIMESTAMP, _airbyte_meta JSON
 );
 CREATE TABLE raw_tinyerp.pos_sales (
   id BIGINT, numero BIGINT, data TIMESTAMP WITH TIME ZONE, frete DECIMAL(38, 9), desconto VARCHAR,

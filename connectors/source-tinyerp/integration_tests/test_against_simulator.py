@@ -82,7 +82,14 @@ def test_given_reference_account_when_read_then_every_record_once_typed_and_no_r
     assert (stats["limiter"]["answered_6"], stats["limiter"]["answered_11"]) == (0, 0)
     states = final_states(messages)
     assert set(states) == {"orders", "pos_sales", "products", "contacts", "invoices"}
-    assert set(states["orders"]["stream"]["stream_state"]) == {"updated_since"}
+    orders_state = states["orders"]["stream"]["stream_state"]
+    assert set(orders_state) == {"updated_since", "recent"}
+    # the 100 newest orders by creation day, for the next scan to re-list
+    newest = sorted(by_stream["orders"], key=lambda row: (row["data_pedido"], row["id"]))[-100:]
+    assert orders_state["recent"] == {
+        day[:10]: [str(row["id"]) for row in newest if row["data_pedido"] == day]
+        for day in sorted({row["data_pedido"] for row in newest})
+    }
 
 
 def test_given_reference_account_when_read_then_expected_records_are_emitted(
@@ -125,15 +132,70 @@ def test_given_pages_shifting_during_the_scan_when_read_then_no_order_lost_or_re
     assert len(set(first_ids) | {row["id"] for row in records(second, "orders")}) == live_orders
 
 
-def test_given_orders_gone_between_list_and_detail_when_read_then_skipped_and_counted(
+def _tombstones(messages: list[dict]) -> list[dict]:
+    return [row for row in records(messages, "orders") if "_ab_cdc_deleted_at" in row]
+
+
+def _assert_tombstone(row: dict, order_id: int, scan_started_at: str) -> None:
+    """Airbyte's deletion record: the key, the cursor and when the order was found gone, nothing else."""
+    assert set(row) == {"id", "_scan_started_at", "_ab_cdc_deleted_at"}
+    assert (row["id"], row["_scan_started_at"]) == (order_id, scan_started_at)
+    assert row["_ab_cdc_deleted_at"] >= scan_started_at  # found during the scan (same offset, -03:00)
+
+
+def test_given_order_deleted_between_list_and_detail_when_read_then_tombstone(
     simulator: str, tmp_path: Path
 ) -> None:
-    admin(simulator, "POST", "faults", {"endpoint": "pedido.obter", "codigo_erro": "32", "times": 2})
+    victim = 884100056  # an order of the seed-42 data set
+    assert admin(simulator, "POST", f"delete?id={victim}&when=listed") == {"deleted": {str(victim): True}}
 
     messages = read(tmp_path, make_config(tmp_path, simulator), streams=["orders"])
 
-    assert len(records(messages, "orders")) == 300 - 2
-    assert any("skipped 2 listed records without a detail" in message for message in logs(messages))
+    orders = records(messages, "orders")
+    assert len(orders) == 300 and len({row["id"] for row in orders}) == 300
+    (tombstone,) = _tombstones(messages)
+    _assert_tombstone(tombstone, victim, orders[0]["_scan_started_at"])
+    assert any(
+        f"orders: emitted as deleted {victim}: listed by the search, but pedido.obter answers codigo_erro 32"
+        in message
+        for message in logs(messages)
+    )
+    # a deleted order is not one the next scan must list again
+    recent = final_states(messages)["orders"]["stream"]["stream_state"]["recent"]
+    assert str(victim) not in {order_id for ids in recent.values() for order_id in ids}
+
+
+def test_given_synced_order_deleted_when_read_again_then_tombstone_from_the_re_scan(
+    simulator: str, tmp_path: Path
+) -> None:
+    config = make_config(tmp_path, simulator)
+    first = read(tmp_path, config, streams=["orders"])
+    by_age = sorted(records(first, "orders"), key=lambda row: (row["data_pedido"], row["id"]))
+    newest, oldest = by_age[-1]["id"], by_age[0]["id"]
+    recent = final_states(first)["orders"]["stream"]["stream_state"]["recent"]
+    for order_id in (newest, oldest):
+        assert admin(simulator, "POST", f"delete?id={order_id}") == {"deleted": {str(order_id): True}}
+    admin(simulator, "DELETE", "requests")
+
+    second = read(tmp_path, config, streams=["orders"], state=write_state(tmp_path, first))
+
+    # Nothing changed since the first scan but the deletions: the only record is the newest order's
+    # tombstone. The oldest order is not among the 100 newest the state keeps: its deletion is not seen.
+    (tombstone,) = records(second, "orders")
+    after = final_states(second)["orders"]["stream"]["stream_state"]
+    _assert_tombstone(tombstone, newest, after["updated_since"])
+    calls = [(r["endpoint"], r["params"]) for r in admin(simulator, "GET", "requests")]
+    today = after["updated_since"][:10]
+    assert [(endpoint, sorted(params)) for endpoint, params in calls] == [
+        ("pedidos.pesquisa", ["dataAtualizacao", "formato", "pagina", "sort"]),
+        ("pedidos.pesquisa", ["dataFinal", "dataInicial", "formato", "pagina", "sort"]),
+        ("pedido.obter", ["formato", "id"]),
+    ]
+    assert calls[1][1]["dataInicial"] == "/".join(reversed(min(recent).split("-")))
+    assert calls[1][1]["dataFinal"] == "/".join(reversed(today.split("-")))
+    assert calls[2][1]["id"] == str(newest)
+    assert str(newest) not in {order_id for ids in after["recent"].values() for order_id in ids}
+    assert sum(len(ids) for ids in after["recent"].values()) == 99
 
 
 def test_given_changes_after_a_sync_when_read_incrementally_then_only_changed_records(

@@ -5,6 +5,10 @@ fetches the detail of every listed record where the list lacks it (``pedido.obte
 ``pdv.pedido.obter``, ``produto.obter``), types the result along the stream's JSON schema
 (:class:`~source_tinyerp.coercion.Coercer`) and emits it. Every call goes through the one
 :class:`~source_tinyerp.client.TinyClient` of the sync, hence through one pacer.
+
+An order found deleted in Tiny is emitted as a tombstone, Airbyte's convention for deletions
+(``_ab_cdc_deleted_at`` set, as CDC sources do): its ``id``, the cursor and the time it was found
+gone, every other field absent. See :class:`Orders` for when an order is found deleted.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from .settings import Settings
 
 LOGGER = logging.getLogger("airbyte")
 SCAN_STARTED_AT = "_scan_started_at"
+DELETED_AT = "_ab_cdc_deleted_at"  # Airbyte's CDC field: set on a tombstone, the record's deletion
+RECHECK_ORDERS = 100  # the newest orders whose deletion a later scan can prove: one page of a list
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,11 +85,13 @@ class TinyStream(Stream):
     # What a code 32 on the detail call of a listed record means for this stream, and how loud it is.
     not_found_reason = "deleted between the list call and the detail call"
     not_found_log_level = logging.WARNING
+    # True: a code 32 on the detail call emits a tombstone (the record is deleted); False: skipped.
+    emits_tombstones = False
 
     def __init__(self, client: TinyClient, settings: Settings) -> None:
         self._client = client
         self._settings = settings
-        self.records_gone = 0  # listed, then codigo_erro 32 on the detail call: skipped
+        self.records_gone = 0  # listed, then codigo_erro 32 on the detail call: skipped or tombstoned
 
     @cached_property
     def _coercer(self) -> Coercer:
@@ -101,7 +109,9 @@ class TinyStream(Stream):
         extra: Mapping[str, Any],
         json_format: bool = True,
     ) -> Iterator[dict[str, Any]]:
-        """The detail record of each listed row; a row whose detail is gone (code 32) is skipped."""
+        """The detail record of each listed row; a row whose detail is gone (code 32) is skipped, or
+        emitted as a tombstone by a stream that ``emits_tombstones``."""
+        outcome = "emitted as deleted" if self.emits_tombstones else "skipped"
 
         def fetch(row: Mapping[str, Any]) -> dict[str, Any] | None:
             record_id = record_key(row)
@@ -110,10 +120,10 @@ class TinyStream(Stream):
             except RecordNotFound:
                 LOGGER.log(
                     self.not_found_log_level,
-                    f"{self.name}: skipped {record_id}: listed by the search, but {endpoint} answers "
+                    f"{self.name}: {outcome} {record_id}: listed by the search, but {endpoint} answers "
                     f"codigo_erro 32 (registro não localizado): {self.not_found_reason}.",
                 )
-                return None
+                return self._tombstone(record_id, extra) if self.emits_tombstones else None
             payload = response.retorno.get(payload_key)
             if response.is_empty or payload is None:
                 LOGGER.warning(f"{self.name}: skipped {record_id}: {endpoint} returned no {payload_key}.")
@@ -127,16 +137,24 @@ class TinyStream(Stream):
 
         gone_before = self.records_gone
         for record in ordered_map(fetch, rows, self._settings.max_concurrent_requests):
-            if record is None:
+            if record is None or DELETED_AT in record:
                 self.records_gone += 1
-                continue
-            yield record
+            if record is not None:
+                yield record
         if self.records_gone > gone_before:
             LOGGER.log(
                 self.not_found_log_level,
-                f"{self.name}: skipped {self.records_gone - gone_before} listed records without a detail "
+                f"{self.name}: {outcome} {self.records_gone - gone_before} listed records without a detail "
                 f"(codigo_erro 32: {self.not_found_reason}); {self.records_gone} so far this sync.",
             )
+
+    def _tombstone(self, record_id: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+        """Airbyte's deletion record: the primary key, the cursor (``extra``) and when it was found gone."""
+        return {
+            "id": int(record_id) if record_id.isdigit() else record_id,
+            **extra,
+            DELETED_AT: self._now().isoformat(),
+        }
 
     def _typed(self, payload: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
         record = self._coercer.coerce(payload)
@@ -158,7 +176,7 @@ class _OrderScanStream(TinyStream, CheckpointMixin):
     ``_scan_started_at`` on every record) and, once a first scan is complete, only those updated since
     the previous scan's ``T`` minus ``lookback_minutes`` (``dataAtualizacao``). Orders updated while a
     scan runs are read again by the next one. The state of a finished scan is
-    ``{"updated_since": T}``.
+    ``{"updated_since": T}`` (plus ``recent`` for a stream that ``rechecks_deletions``).
 
     **First scan (backfill).** Windows of ``window_days`` creation days (``dataInicial``/``dataFinal``),
     oldest first, one slice each, so the state is checkpointed after every window:
@@ -175,11 +193,15 @@ class _OrderScanStream(TinyStream, CheckpointMixin):
     list_endpoint = "pedidos.pesquisa"
     detail_endpoint: str
     detail_json_format = True
+    # How many of the newest listed orders the state keeps to re-list at the next scan (0: none).
+    rechecks_deletions = 0
 
     def __init__(self, client: TinyClient, settings: Settings) -> None:
         super().__init__(client, settings)
         self._state: dict[str, Any] = {}
         self._seen: set[str] = set()
+        self._recent: dict[str, str] = {}  # id -> creation day of the newest orders listed
+        self._recheck: dict[str, str] = {}  # the same, as the previous scan left it
 
     @property
     def state(self) -> MutableMapping[str, Any]:
@@ -197,6 +219,10 @@ class _OrderScanStream(TinyStream, CheckpointMixin):
         stream_state: Mapping[str, Any] | None = None,
     ) -> Iterable[Mapping[str, Any] | None]:
         state = self._state if sync_mode == SyncMode.incremental else {}
+        self._recheck = {
+            order_id: day for day, ids in (state.get("recent") or {}).items() for order_id in ids
+        }
+        self._recent = dict(self._recheck)
         updated_since = _iso_to_datetime(state.get("updated_since"))
         scan = state.get("scan") or {}
         if scan:
@@ -250,15 +276,29 @@ class _OrderScanStream(TinyStream, CheckpointMixin):
         updated_since = _iso_to_datetime(window.get("updated_since"))
         started_at = _iso_to_datetime(window["scan_started_at"])
         assert started_at is not None
+        extra = {SCAN_STARTED_AT: started_at.isoformat()}
         if "created_from" in window:
-            yield from self._read_window(
-                updated_since,
-                started_at,
+            params: dict[str, str] = {"sort": "ASC"}
+            if updated_since is not None:
+                params["dataAtualizacao"] = format_tiny_datetime(updated_since - self._settings.lookback)
+            rows = self._list_orders(
+                params,
                 date.fromisoformat(window["created_from"]),
                 date.fromisoformat(window["created_to"]),
                 bool(window.get("filter_creation")),
+                self._seen,
+            )
+            yield from self._forgetting_deleted(
+                self._with_details(
+                    self._noted(row for row in rows if self._created_since_start(row)),
+                    self.detail_endpoint,
+                    "pedido",
+                    extra,
+                    self.detail_json_format,
+                )
             )
         if window.get("last"):
+            yield from self._forgetting_deleted(self._recheck_deletions(started_at, extra))
             # Never move the cursor back (a state from a clock ahead of this one stays).
             self._state = {"updated_since": max(filter(None, (updated_since, started_at))).isoformat()}
         else:
@@ -266,36 +306,30 @@ class _OrderScanStream(TinyStream, CheckpointMixin):
                 **({"updated_since": updated_since.isoformat()} if updated_since else {}),
                 "scan": {"started_at": started_at.isoformat(), "created_through": window["created_to"]},
             }
+        if self.rechecks_deletions:
+            self._state["recent"] = self._recent_state()
 
-    def _read_window(
+    def _list_orders(
         self,
-        updated_since: datetime | None,
-        started_at: datetime,
+        params: Mapping[str, str],
         first_day: date,
         last_day: date,
         filter_creation: bool,
+        seen: set[str],
     ) -> Iterator[dict[str, Any]]:
-        params: dict[str, str] = {"sort": "ASC"}
-        if updated_since is not None:
-            params["dataAtualizacao"] = format_tiny_datetime(updated_since - self._settings.lookback)
+        """The rows ``pedidos.pesquisa`` lists with ``params`` (and created ``first_day``..``last_day``
+        if ``filter_creation``); code 21 splits the creation range in halves."""
+        query = dict(params)
         if filter_creation:
-            params["dataInicial"] = format_tiny_date(first_day)
-            params["dataFinal"] = format_tiny_date(last_day)
+            query |= {"dataInicial": format_tiny_date(first_day), "dataFinal": format_tiny_date(last_day)}
         try:
-            rows = scan_list(self._client, self.list_endpoint, params, "pedidos", self._seen)
-            yield from self._with_details(
-                (row for row in rows if self._created_since_start(row)),
-                self.detail_endpoint,
-                "pedido",
-                {SCAN_STARTED_AT: started_at.isoformat()},
-                self.detail_json_format,
-            )
+            yield from scan_list(self._client, self.list_endpoint, query, "pedidos", seen)
         except TooManyRecords as error:
             if first_day >= last_day:
                 raise AirbyteTracedException(
                     message=(
                         f"TinyERP refuses to list the orders of a single day ({first_day:%d/%m/%Y}, "
-                        f"{params}): codigo_erro 21 (too many records). The API offers no narrower filter."
+                        f"{query}): codigo_erro 21 (too many records). The API offers no narrower filter."
                     ),
                     internal_message=str(error),
                     failure_type=FailureType.system_error,
@@ -305,10 +339,8 @@ class _OrderScanStream(TinyStream, CheckpointMixin):
                 f"{self.name}: {self.list_endpoint} answered codigo_erro 21 (too many records) for "
                 f"{first_day:%d/%m/%Y}-{last_day:%d/%m/%Y}; splitting at {middle:%d/%m/%Y}."
             )
-            yield from self._read_window(updated_since, started_at, first_day, middle, True)
-            yield from self._read_window(
-                updated_since, started_at, middle + timedelta(days=1), last_day, True
-            )
+            yield from self._list_orders(params, first_day, middle, True, seen)
+            yield from self._list_orders(params, middle + timedelta(days=1), last_day, True, seen)
 
     def _created_since_start(self, row: Mapping[str, Any]) -> bool:
         try:
@@ -316,13 +348,89 @@ class _OrderScanStream(TinyStream, CheckpointMixin):
         except CoercionError:
             return True  # unreadable: keep it, the record will carry the coercion error
 
+    # --- deletions found by a re-scan -----------------------------------------------------------------
+
+    def _noted(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """``rows``, each remembered with its creation day (the newest are kept in the state)."""
+        for row in rows:
+            if self.rechecks_deletions:
+                try:
+                    day = parse_tiny_datetime(str(row.get("data_pedido", ""))).date()
+                    self._recent[record_key(row)] = day.isoformat()
+                except CoercionError:
+                    pass  # no creation day: nothing a re-scan by creation day could prove
+            yield row
+
+    def _forgetting_deleted(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for record in records:
+            if DELETED_AT in record:
+                self._recent.pop(str(record["id"]), None)
+            yield record
+
+    def _recent_state(self) -> dict[str, list[str]]:
+        """The ``rechecks_deletions`` newest orders listed so far, as ``{creation day: [ids]}``."""
+        newest = sorted(self._recent.items(), key=lambda item: (item[1], _id_order(item[0])))
+        by_day: dict[str, list[str]] = {}
+        for order_id, day in newest[-self.rechecks_deletions :]:
+            by_day.setdefault(day, []).append(order_id)
+        return by_day
+
+    def _recheck_deletions(self, started_at: datetime, extra: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        """Re-lists the creation days of the orders the previous scan left in ``recent``: a live order
+        created on those days is listed whatever its updates, so one it does not list again is gone or
+        was moved to another day. ``pedido.obter`` tells which: code 32 -> a tombstone, else the order."""
+        if not self._recheck:
+            return
+        first_day = date.fromisoformat(min(self._recheck.values()))
+        last_day = started_at.astimezone(SAO_PAULO).date()
+        listed = {
+            record_key(row)
+            for row in self._noted(self._list_orders({"sort": "ASC"}, first_day, last_day, True, set()))
+        }
+        missing = sorted((i for i in self._recheck if i not in listed), key=_id_order)
+        if not missing:
+            return
+        for order_id in missing:  # deleted, or moved to another day: no longer on the days re-listed
+            self._recent.pop(order_id, None)
+        LOGGER.info(
+            f"{self.name}: {len(missing)} orders listed before are no longer listed among those created "
+            f"{first_day:%d/%m/%Y}-{last_day:%d/%m/%Y}: reading them again to confirm they are deleted."
+        )
+        yield from self._with_details(
+            ({"id": order_id} for order_id in missing),
+            self.detail_endpoint,
+            "pedido",
+            extra,
+            self.detail_json_format,
+        )
+
+
+def _id_order(order_id: str) -> tuple[int, str]:
+    """Tiny's ids are numbers in strings: sort them as numbers."""
+    return (int(order_id), "") if order_id.isdigit() else (-1, order_id)
+
 
 class Orders(_OrderScanStream):
-    """``pedidos.pesquisa`` + ``pedido.obter``: header, customer, items, installments, shipping."""
+    """``pedidos.pesquisa`` + ``pedido.obter``: header, customer, items, installments, shipping.
+
+    **Deletions.** Tiny deletes an order outright: it leaves every listing and ``pedido.obter``
+    answers code 32. A tombstone is emitted (a) when a listed order's detail answers code 32, and
+    (b) when an order listed before is not listed again by a re-scan that must list it if it still
+    exists, and ``pedido.obter`` then answers code 32. Listings filtered on ``dataAtualizacao`` prove
+    nothing (the list rows carry no update time, so the connector cannot tell which orders the next
+    scan must see again); a listing by creation day does: it lists every live order created that day.
+    So the state keeps the ids of the ``RECHECK_ORDERS`` newest orders listed, by creation day
+    (``"recent": {"2025-12-31": ["884100201", ...]}``, about 1.5 KB), and every later scan re-lists the
+    creation days from the oldest of them to today (one or two list calls, no detail call for the
+    orders still listed). An order deleted after it left that set is not found: only a new backfill
+    (a reset of the stream) would see it gone.
+    """
 
     name = "orders"
     detail_endpoint = "pedido.obter"
     discount_fields = {"valor_desconto": "valor"}
+    emits_tombstones = True
+    rechecks_deletions = RECHECK_ORDERS
 
 
 class PosSales(_OrderScanStream):

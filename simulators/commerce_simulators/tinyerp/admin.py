@@ -10,7 +10,10 @@ faulted.
                                                    (default N//2), K contacts change (default N//10)
     POST   /__admin/insert?orders=N[&data_pedido=dd/mm/yyyy]
                                                    N backdated orders that shift every later page
-    POST   /__admin/delete?id=X[,Y...]             hard-delete orders (pedido.obter then answers 32)
+    POST   /__admin/delete?id=X[,Y...][&when=listed]
+                                                   hard-delete orders (pedido.obter then answers 32);
+                                                   when=listed: right after a pedidos.pesquisa page
+                                                   lists each one (between a client's list and detail)
     POST   /__admin/drift?orders=N                 insert N orders before every pedidos.pesquisa page >= 2
     GET    /__admin/faults                         active faults
     POST   /__admin/faults                         add a fault (object) or several (array); see faults.py
@@ -95,7 +98,10 @@ class TinyErpAdmin(AdminApi):
             ids = [p for v in req.query.get("id", [str(raw_ids)]) for p in v.split(",") if p.strip()]
         if not ids:
             raise ValueError("expected ?id=X[,Y...]")
-        result = {str(i): self.sim.delete_order(int(i)) for i in ids}
+        when = req.params.get("when") or "now"
+        if when not in ("now", "listed"):
+            raise ValueError("when must be 'now' or 'listed'")
+        result = {str(i): self.sim.delete_order(int(i), when_listed=when == "listed") for i in ids}
         return self.json({"deleted": result}, 200 if all(result.values()) else 404)
 
     def _drift(self, req: AdminRequest) -> Response:

@@ -129,6 +129,7 @@ class TinyApi:
         row_json: Callable[[Any], bytes],
         *,
         capped: bool = False,
+        served: Callable[[Sequence[Any]], None] | None = None,
     ) -> Result:
         if not rows:
             return Err("20")
@@ -145,6 +146,8 @@ class TinyApi:
         chunk = rows[(page - 1) * self.page_size : page * self.page_size]
         opener = b'{"' + row_key.encode() + b'":'
         body = b"[" + b",".join(opener + row_json(r) + b"}" for r in chunk) + b"]"
+        if served is not None:
+            served(chunk)
         return Ok([("pagina", str(page)), ("numero_paginas", str(pages)), (list_key, Raw(body))])
 
     # --- pedidos --------------------------------------------------------------------------------------
@@ -203,7 +206,9 @@ class TinyApi:
         if self.drift and rows and _page_number(params) >= 2:
             self.store.insert_orders(self.drift, day=local_day(rows[0].created))
             rows = self._search_orders(filters)
-        return self._paginate(params, rows, "pedidos", "pedido", self.store.summary_json, capped=True)
+        return self._paginate(
+            params, rows, "pedidos", "pedido", self.store.summary_json, capped=True, served=self.store.listed
+        )
 
     def _order(self, params: dict[str, str]) -> Order | None:
         order_id = _id_param(params)

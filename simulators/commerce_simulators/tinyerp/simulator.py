@@ -104,7 +104,11 @@ class TinyErpSimulator(Simulator):
                 raise ValueError("data_pedido must be dd/mm/yyyy")
         return [str(o.id) for o in self.store.insert_orders(count, day)]
 
-    def delete_order(self, order_id: int | str) -> bool:
+    def delete_order(self, order_id: int | str, *, when_listed: bool = False) -> bool:
+        """Hard-deletes a live order now, or (`when_listed`) right after the next pedidos.pesquisa
+        page that lists it. False if there is no such live order."""
+        if when_listed:
+            return self.store.delete_after_listing(int(order_id))
         return self.store.delete_order(int(order_id))
 
     def set_drift(self, orders: int) -> None:

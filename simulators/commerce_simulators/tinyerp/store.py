@@ -49,6 +49,7 @@ class Store(records.Lookup):
             self.orders: dict[int, Order] = dict(ds.orders_by_id)
             self.orders_ever: dict[int, Order] = dict(self.orders)
             self.deleted: set[int] = set()
+            self.delete_when_listed: set[int] = set()  # deleted right after a listing shows them
             self.order_keys = list(ds.order_keys)
             self.notas = list(ds.notas)  # never changed in place: sorted by emission, new ones appended
             self._owned: set[int] = set()  # ids of the orders and contacts this store has cloned
@@ -67,6 +68,7 @@ class Store(records.Lookup):
             return {
                 "orders": len(self.orders),
                 "deleted_orders": len(self.deleted),
+                "deletions_pending": len(self.delete_when_listed),
                 "products": len(self.products),
                 "contacts": len(self.contacts),
                 "notas_fiscais": len(self.notas),
@@ -222,6 +224,7 @@ class Store(records.Lookup):
     def delete_order(self, order_id: int) -> bool:
         """A hard delete at the source: gone from every listing, pedido.obter answers 32."""
         with self.lock:
+            self.delete_when_listed.discard(order_id)
             order = self.orders.pop(order_id, None)
             if order is None:
                 return False
@@ -231,6 +234,22 @@ class Store(records.Lookup):
             del self.order_keys[i]
             self.version += 1
             return True
+
+    def delete_after_listing(self, order_id: int) -> bool:
+        """Deletes the order as soon as a pedidos.pesquisa page lists it: a client then reads its
+        detail after it is gone (code 32), the way a deletion in Tiny races a sync."""
+        with self.lock:
+            if order_id not in self.orders:
+                return False
+            self.delete_when_listed.add(order_id)
+            return True
+
+    def listed(self, orders: list[Order]) -> None:
+        """A pedidos.pesquisa page was rendered with `orders`: carry out the deletions waiting for it."""
+        for order in orders:
+            if order.id in self.delete_when_listed:
+                self.delete_when_listed.discard(order.id)
+                self.delete_order(order.id)
 
 
 class _Peek:

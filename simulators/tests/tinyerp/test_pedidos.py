@@ -297,6 +297,30 @@ def test_order_deleted_between_list_and_detail(fresh):
     assert fresh.stats()["deleted_orders"] == 1
 
 
+def test_order_deleted_when_listed_is_listed_once_then_gone(fresh):
+    from .support import admin
+
+    page2 = rows(ok(call(fresh, "pedidos.pesquisa", pagina=2)), "pedidos", "pedido")
+    victim = page2[5]["id"]
+    waiting = admin(fresh, f"/delete?id={victim}&when=listed", "POST")
+    assert waiting.status == 200 and waiting.json()["deleted"] == {victim: True}
+    assert admin(fresh, "/delete?id=1&when=listed", "POST").status == 404
+    assert admin(fresh, f"/delete?id={victim}&when=later", "POST").status == 400
+    # not listed yet: still there
+    assert call(fresh, "pedido.obter", id=victim).code is None
+    assert call(fresh, "pedidos.pesquisa", pagina=1).code is None
+    assert fresh.stats()["deletions_pending"] == 1 and fresh.stats()["deleted_orders"] == 0
+    # the page that lists it still shows it; the detail call after it answers 32
+    listed = rows(ok(call(fresh, "pedidos.pesquisa", pagina=2)), "pedidos", "pedido")
+    assert listed == page2
+    assert call(fresh, "pedido.obter", id=victim).code == "32"
+    stats = fresh.stats()
+    assert (stats["deletions_pending"], stats["deleted_orders"], stats["orders"]) == (0, 1, 299)
+    assert victim not in {o["id"] for o in scan(fresh, "pedidos.pesquisa", "pedidos", "pedido")}
+    fresh.reset()
+    assert fresh.stats()["deletions_pending"] == 0 and fresh.stats()["orders"] == 300
+
+
 def test_inserted_orders_shift_pages_and_numero_paginas(fresh):
     page1 = ok(call(fresh, "pedidos.pesquisa"))
     assert page1["numero_paginas"] == "3"

@@ -236,11 +236,15 @@ class TestOrdersIncremental(TestCase):
         output = read_output(_config(), _STREAM, SyncMode.incremental)
 
         assert ids(output) == [101, 102]
+        # recent: the newest orders listed, by creation day, for the next scan to re-list
         assert states(output) == [
-            {"scan": {"started_at": _SCAN_STARTED_AT, "created_through": "2026-01-26"}},
-            {"updated_since": _SCAN_STARTED_AT},
+            {
+                "scan": {"started_at": _SCAN_STARTED_AT, "created_through": "2026-01-26"},
+                "recent": {"2026-01-20": ["101"]},
+            },
+            {"updated_since": _SCAN_STARTED_AT, "recent": {"2026-01-20": ["101", "102"]}},
         ]
-        assert final_state(output) == {"updated_since": _SCAN_STARTED_AT}
+        assert final_state(output) == states(output)[-1]
 
     @HttpMocker()
     def test_given_state_when_read_then_one_list_call_on_update_time_minus_lookback(
@@ -258,7 +262,7 @@ class TestOrdersIncremental(TestCase):
 
         http_mocker.assert_number_of_calls(request, 1)
         assert ids(output) == [101]
-        assert final_state(output) == {"updated_since": _SCAN_STARTED_AT}
+        assert final_state(output) == {"updated_since": _SCAN_STARTED_AT, "recent": {"2026-01-20": ["101"]}}
 
     @HttpMocker()
     def test_given_state_when_order_created_before_start_date_was_updated_then_it_is_not_read(
@@ -294,7 +298,7 @@ class TestOrdersIncremental(TestCase):
 
         assert ids(output) == [103]
         assert records(output)[0]["_scan_started_at"] == started
-        assert final_state(output) == {"updated_since": started}
+        assert final_state(output) == {"updated_since": started, "recent": {"2026-01-20": ["103"]}}
 
     @HttpMocker()
     def test_given_state_in_year_2100_when_read_then_no_request_and_state_kept(
@@ -311,7 +315,7 @@ class TestOrdersIncremental(TestCase):
 
 class TestOrdersGoneBetweenListAndDetail(TestCase):
     @HttpMocker()
-    def test_given_order_deleted_after_listing_when_read_then_skipped_counted_and_logged(
+    def test_given_order_deleted_after_listing_when_read_then_tombstone_counted_and_logged(
         self, http_mocker: HttpMocker
     ) -> None:
         http_mocker.get(_search(_FIRST_WINDOW).build(), orders_page([101, 102, 103]))
@@ -324,19 +328,28 @@ class TestOrdersGoneBetweenListAndDetail(TestCase):
 
         output = read_output(_config(), _STREAM, SyncMode.incremental)
 
-        assert ids(output) == [101, 103]
+        assert ids(output) == [101, 102, 103, 104]
+        tombstones = [r for r in records(output) if r["id"] in (102, 104)]
+        assert [sorted(r) for r in tombstones] == [["_ab_cdc_deleted_at", "_scan_started_at", "id"]] * 2
+        assert all(r["_scan_started_at"] == _SCAN_STARTED_AT for r in tombstones)
+        assert all(r["_ab_cdc_deleted_at"] for r in tombstones)
         assert output.errors == []
-        assert final_state(output) == {"updated_since": _SCAN_STARTED_AT}
+        # the deleted orders leave the orders the next scan re-lists
+        assert final_state(output) == {
+            "updated_since": _SCAN_STARTED_AT,
+            "recent": {"2026-01-20": ["101", "103"]},
+        }
         logs = log_messages(output)
         assert (
             sum(
-                "skipped 102: listed by the search, but pedido.obter answers codigo_erro 32" in m
+                "emitted as deleted 102: listed by the search, but pedido.obter answers codigo_erro 32" in m
                 for m in logs
             )
             == 1
         )
         assert any(
-            "skipped 1 listed records without a detail" in m and "2 so far this sync" in m for m in logs
+            "emitted as deleted 1 listed records without a detail" in m and "2 so far this sync" in m
+            for m in logs
         )
 
 
@@ -356,7 +369,10 @@ class TestOrdersTooManyRecords(TestCase):
         output = read_output(_config(), _STREAM, SyncMode.incremental)
 
         assert ids(output) == [101, 102]
-        assert final_state(output) == {"updated_since": _SCAN_STARTED_AT}
+        assert final_state(output) == {
+            "updated_since": _SCAN_STARTED_AT,
+            "recent": {"2026-01-20": ["101", "102"]},
+        }
 
     @HttpMocker()
     def test_given_code_21_for_a_single_day_when_read_then_system_error_naming_the_day(
