@@ -19,6 +19,8 @@ class RunSummary:
     warehouse: str
     status: str = "running"  # promoted | unchanged | blocked | failed
     records_per_stream: dict[str, int] = field(default_factory=dict)
+    # per synced stream (raw_<source>.<stream>): {"emitted": n, "landed": n}, reconciled by the gate
+    synced_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     loads: dict[str, str] = field(default_factory=dict)
     changed_models: list[str] = field(default_factory=list)
     validated_suites: list[str] = field(default_factory=list)
