@@ -38,6 +38,7 @@ import sqlglot
 from commerce_stack.airbyte_config import load_connection
 from commerce_stack.environments import schema_in
 from commerce_stack.quality.gate import CheckResult
+from commerce_stack.transform.loads import NOTHING_LOADED
 from commerce_stack.warehouse import Connection, on_bigquery, query_native, tables
 
 OWNER = "data_engineering"  # the staging models' owner
@@ -113,10 +114,13 @@ class StreamCount:
     keys_landed: int
     staged: int | None
     quarantined: int
+    merged: bool = False  # written append_dedup: a key read again replaces its row
 
     @property
     def sync_ok(self) -> bool:
-        return self.emitted is None or self.landed is None or self.emitted == self.landed
+        if self.emitted is None or self.landed is None:
+            return True
+        return self.landed <= self.emitted if self.merged else self.landed == self.emitted
 
     @property
     def staging_ok(self) -> bool:
@@ -131,7 +135,8 @@ class StreamCount:
     def text(self) -> str:
         """emitted 7, landed 7, keys 7, staged 7, quarantined 0 (what was counted)."""
         parts = [("emitted", self.emitted), ("landed", self.landed), ("keys", self.keys_landed)]
-        parts += [("staged", self.staged), ("quarantined", self.quarantined)]
+        if self.staged is not None:
+            parts += [("staged", self.staged), ("quarantined", self.quarantined)]
         return ", ".join(f"{name} {value}" for name, value in parts if value is not None)
 
 
@@ -146,6 +151,7 @@ class _Sql:
         if len(declared.primary_key) != 1:  # every stream today; a compound key needs its own SQL
             raise ValueError(f"{self.raw}: reconcile counts single-column primary keys only")
         self.key = declared.primary_key[0].lower()  # PyAirbyte lower-cases column names
+        self.merged = declared.destination_sync_mode == "append_dedup"
         staging = schema_in(environment, "staging")
         self.model = f"{staging}.{grain.model}"
         self.quarantine = f"{staging}.stg_{grain.connection}__quarantine"
@@ -237,15 +243,19 @@ def count_streams(
     """Each grain's counts in `environment` (with `synced`, this run's sync summary per
     raw_<source>.<stream>), and the SQL that shows what breaks its equality. Grains whose raw
     table or staging model does not exist yet are left out; one query for all of them."""
-    staged_tables = set(tables(con, schema_in(environment, "staging")))
+    listed: dict[str, set[str]] = {}  # schema -> its tables, listed once
+
+    def exists(schema: str, table: str) -> bool:
+        return table in listed.setdefault(schema, set(tables(con, schema)))
+
+    staging = schema_in(environment, "staging")
     found: list[tuple[Grain, _Sql]] = []
     for grain in GRAINS:
-        sql = _Sql(grain, environment, loads.get(grain.connection, "1970-01-01 00:00:00"))
-        schema, _, table = sql.raw.partition(".")
-        needed = {grain.model} if grain.model else set()
+        sql = _Sql(grain, environment, loads.get(grain.connection, NOTHING_LOADED))
+        needed = [grain.model] if grain.model else []
         if grain.quarantine_stream:
-            needed.add(f"stg_{grain.connection}__quarantine")
-        if table in tables(con, schema) and needed <= staged_tables:
+            needed.append(f"stg_{grain.connection}__quarantine")
+        if exists(*sql.raw.split(".")) and all(exists(staging, model) for model in needed):
             found.append((grain, sql))
     if not found:
         return []
@@ -255,7 +265,7 @@ def count_streams(
         sync = synced.get(sql.raw, {}) if grain.lines is None else {}
         count = StreamCount(
             grain.connection, grain.name, sync.get("emitted"), sync.get("landed"),
-            int(keys), None if staged is None else int(staged), int(quarantined),
+            int(keys), None if staged is None else int(staged), int(quarantined), sql.merged,
         )  # fmt: skip
         counts.append((count, native(sql.unaccounted())))
     return counts
@@ -271,7 +281,7 @@ def reconcile_checks(counted: list[tuple[StreamCount, str]]) -> list[CheckResult
         raw = f"raw_{count.connection}.{count.stream.partition('.')[0]}"
         nested = count.stream.partition(".")[2] or None
         failed = count.status == "mismatch"
-        missing = abs((count.emitted or 0) - (count.landed or 0))
+        missing = 0 if count.sync_ok else abs((count.emitted or 0) - (count.landed or 0))
         if count.staged is not None:
             missing += abs(count.keys_landed - count.staged - count.quarantined)
         checks.append(
