@@ -156,8 +156,9 @@ class _Sql:
         self.model = f"{staging}.{grain.model}"
         self.quarantine = f"{staging}.stg_{grain.connection}__quarantine"
         # the rows staging reads: extracted up to the pin, a UTC time without a zone (macros/loads.py)
-        self.pinned = f"FROM {self.raw} WHERE _airbyte_extracted_at <= TIMESTAMP('{loaded_through}', 'UTC')"
-        self.landed = f"(SELECT * {self.pinned})"
+        # (every table and subquery is aliased: the BigQuery emulator expands `*` only through one)
+        pin = f"TIMESTAMP('{loaded_through}', 'UTC')"
+        self.pinned = f"FROM {self.raw} AS raw_rows WHERE _airbyte_extracted_at <= {pin}"
 
     def _latest(self) -> str:
         """The latest version of each key, as @latest_loaded (in one SELECT: BigQuery's QUALIFY
@@ -172,14 +173,17 @@ class _Sql:
         return f"COALESCE(SUM(ARRAY_LENGTH(JSON_QUERY_ARRAY({self.grain.lines.field}, '$'))), 0)"
 
     def _quarantined_ids(self) -> str:
-        return f"SELECT record_id FROM {self.quarantine} WHERE stream = '{self.grain.quarantine_stream}'"
+        return f"SELECT record_id {self._held()}"
+
+    def _held(self) -> str:
+        return f"FROM {self.quarantine} AS held WHERE stream = '{self.grain.quarantine_stream}'"
 
     def keys(self) -> str:
         lines = self.grain.lines
         if lines is None:
-            return f"SELECT COUNT(DISTINCT {self.key}) FROM {self.landed}"
+            return f"SELECT COUNT(DISTINCT {self.key}) {self.pinned}"
         if lines.distinct_by is None:
-            return f"SELECT {self._elements()} FROM {self._latest()}"
+            return f"SELECT {self._elements()} FROM {self._latest()} AS latest"
         return (
             f"SELECT COUNT(DISTINCT CONCAT(CAST(r.{self.key} AS STRING), ':', "
             f"COALESCE(JSON_VALUE(line, '{lines.distinct_by}'), ''))) FROM {self._latest()} AS r "
@@ -187,21 +191,21 @@ class _Sql:
         )
 
     def staged(self) -> str:
-        return f"SELECT COUNT(*) FROM {self.model}"
+        return f"SELECT COUNT(*) FROM {self.model} AS staged_rows"
 
     def quarantined(self) -> str | None:
         lines, stream = self.grain.lines, self.grain.quarantine_stream
         if stream is None:
             return None
         if lines is None:
-            return f"SELECT COUNT(DISTINCT record_id) FROM {self.quarantine} WHERE stream = '{stream}'"
+            return f"SELECT COUNT(DISTINCT record_id) {self._held()}"
         if lines.quarantined_with_parent:
             held = f"CAST({self.key} AS STRING) IN ({self._quarantined_ids()})"
-            return f"SELECT {self._elements()} FROM {self._latest()} WHERE {held}"
+            return f"SELECT {self._elements()} FROM {self._latest()} AS latest WHERE {held}"
         path = lines.distinct_by or "$"
         return (
             f"SELECT COUNT(DISTINCT CONCAT(record_id, ':', COALESCE(JSON_VALUE(record, '{path}'), ''))) "
-            f"FROM {self.quarantine} WHERE stream = '{stream}'"
+            f"{self._held()}"
         )
 
     def counts(self) -> str:
@@ -217,9 +221,9 @@ class _Sql:
         if self.grain.key is None or self.grain.lines is not None:
             return self.counts()
         key, raw_key = self.grain.key if isinstance(self.grain.key, tuple) else (self.grain.key, self.key)
-        landed = f"SELECT DISTINCT CAST({raw_key} AS STRING) AS k FROM {self.landed}"
-        staged = f"SELECT CAST({key} AS STRING) AS k FROM {self.model}"
-        held = f"SELECT record_id AS k FROM {self.quarantine} WHERE stream = '{self.grain.quarantine_stream}'"
+        landed = f"SELECT DISTINCT CAST({raw_key} AS STRING) AS k {self.pinned}"
+        staged = f"SELECT CAST({key} AS STRING) AS k FROM {self.model} AS staged_rows"
+        held = f"SELECT record_id AS k {self._held()}"
         problems = [
             ("landed, neither staged nor quarantined", f"{landed} EXCEPT DISTINCT {staged}"),
             ("staged, not landed", f"{staged} EXCEPT DISTINCT {landed}"),
@@ -227,9 +231,9 @@ class _Sql:
         if self.grain.quarantine_stream:
             problems[0] = (problems[0][0], f"{problems[0][1]} EXCEPT DISTINCT {held}")
             problems.append(("both staged and quarantined", f"{staged} INTERSECT DISTINCT {held}"))
-        return " UNION ALL ".join(
-            f"SELECT '{problem}' AS problem, k AS {key} FROM ({sql})" for problem, sql in problems
-        )
+        select = "SELECT '{}' AS problem, k AS {} FROM ({}) AS unaccounted"
+        selects = [select.format(why, key, sql) for why, sql in problems]
+        return " UNION ALL ".join(selects)
 
 
 def native(sql: str) -> str:
