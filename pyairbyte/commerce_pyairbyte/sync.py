@@ -67,8 +67,10 @@ class SyncError(RuntimeError):
 class StreamResult:
     name: str
     sync_mode: str
-    records: int
+    records: int  # rows landed (kept for the summary's readers; = landed)
     state: dict[str, Any] | None
+    emitted: int = 0  # RECORD messages the connector sent for the stream
+    landed: int = 0  # rows the sync left in the raw table for them: see _landed
 
 
 @dataclass
@@ -105,6 +107,21 @@ def _row_counts(warehouse: RawWarehouse, schema: str, streams: list[str]) -> dic
         f"SELECT '{t}' AS name, count(*) AS n FROM {warehouse.table(schema, t)}" for t in tables
     )
     return {name: int(n) for name, n in warehouse.rows(sql)}
+
+
+def _landed(strategy: str, before: int, after: int) -> int:
+    """Rows the sync left in a stream's raw table for what the connector emitted. Appended
+    (append): the new rows, after - before, and emitted = landed. Replaced (overwrite): the table,
+    after, and emitted = landed. Merged (append_dedup): the keys new to the table, after - before;
+    a key read again replaces its row, so landed <= emitted."""
+    return after if strategy == "replace" else after - before
+
+
+def _records_read(read: Any) -> dict[str, int]:
+    """RECORD messages per stream that PyAirbyte took from the connector in one `read`. Its
+    ReadResult makes public only the total (`processed_records`); the per-stream tally it logs is
+    its progress tracker's `stream_read_counts`, kept in the result (pinned PyAirbyte 0.71.3)."""
+    return dict(read._progress_tracker.stream_read_counts)  # noqa: SLF001
 
 
 def _stamp_sync(warehouse: RawWarehouse, schema: str, streams: list[str]) -> int:
@@ -254,6 +271,7 @@ def _run_connection(
             if any(str(getattr(m, "value", m)) == "incremental" for m in s.supported_sync_modes)
         }
         groups: dict[tuple[bool, str], list[str]] = {}
+        emitted: dict[str, int] = {}
         for stream in connection.streams:
             force = stream.sync_mode == "full_refresh" and stream.name in incremental_capable
             key = (force, WRITE_STRATEGIES[stream.destination_sync_mode])
@@ -262,13 +280,14 @@ def _run_connection(
             print(
                 f"    reading {', '.join(names)} (write {strategy}{', forced full refresh' if force else ''})"
             )
-            source.read(
+            read = source.read(
                 cache=cache,
                 streams=names,
                 write_strategy=strategy,
                 force_full_refresh=force,
                 skip_validation=True,  # `check` above already validated the configuration
             )
+            emitted.update(_records_read(read))
     finally:
         cache.close()
     stop_point(f"read:{connection.name}")  # committed, not yet stamped
@@ -282,8 +301,18 @@ def _run_connection(
         sync_id=sync_id,
     )
     for stream in connection.streams:
-        records = after.get(stream.name, 0) - before.get(stream.name, 0)
-        result.streams.append(StreamResult(stream.name, stream.sync_mode, records, states.get(stream.name)))
+        strategy = WRITE_STRATEGIES[stream.destination_sync_mode]
+        landed = _landed(strategy, before.get(stream.name, 0), after.get(stream.name, 0))
+        result.streams.append(
+            StreamResult(
+                stream.name,
+                stream.sync_mode,
+                landed,
+                states.get(stream.name),
+                emitted=emitted.get(stream.name, 0),
+                landed=landed,
+            )
+        )
     return result
 
 
@@ -355,7 +384,8 @@ def _sync_all(names: list[str], warehouse_file: Path | None) -> int:
         print(f"    {result.connection}: {result.seconds}s")
         for stream in result.streams:
             table = f"{result.namespace}.{stream.name}"
-            print(f"      {table:<40} {stream.records:>9} records  state={stream.state}")
+            counts = f"{stream.emitted:>9} emitted {stream.landed:>9} landed"
+            print(f"      {table:<40} {counts}  state={stream.state}")
     print("SYNC_SUMMARY=" + json.dumps([asdict(r) for r in results]), flush=True)
     return 0
 

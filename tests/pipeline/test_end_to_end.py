@@ -101,15 +101,17 @@ def test_a_run_with_nothing_new_changes_no_mart_and_checks_only_freshness(histor
     assert "plan" not in third.summary["seconds"] and "gate" not in third.summary["seconds"]
     suites = suite_files()
     fresh = sorted(name for name, suite in suites.items() if (suite.get("meta") or {}).get("freshness"))
-    assert third.summary["checks_total"] == third.summary["checks_passed"] == len(fresh) > 0
+    # and the counts of what the sync read again, reconciled on prod (16 streams and nested grains)
+    assert third.summary["checks_total"] == third.summary["checks_passed"] == len(fresh) + 16
     pipeline: Pipeline = history["pipeline"]
     recorded = pipeline.query(
-        "SELECT r.status, r.promoted, list(c.table_name ORDER BY c.table_name), "
+        "SELECT r.status, r.promoted, c.check_source, list(c.table_name ORDER BY c.table_name), "
         "bool_and(c.check_name LIKE 'fresh(%') FROM dq.gate_runs AS r "
-        "JOIN dq.check_results AS c USING (run_id) WHERE run_id = ? GROUP BY ALL",
+        "JOIN dq.check_results AS c USING (run_id) WHERE run_id = ? GROUP BY ALL ORDER BY 3",
         [third.summary["run_id"]],
     )
-    assert recorded == [("unchanged", False, fresh, True)]
+    assert recorded[0] == ("unchanged", False, "freshness", fresh, True)
+    assert recorded[1][2] == "reconcile" and len(recorded[1][3]) == 16 and len(recorded) == 2
 
 
 def test_a_failing_suite_blocks_promotion_and_leaves_prod_untouched(history):

@@ -169,6 +169,36 @@ def test_a_model_defect_is_blocked_reported_and_mailed(defect, baseline, workdir
     )
 
 
+def test_a_record_lost_between_raw_and_staging_blocks_and_names_the_key(baseline, workdir, inbox, tmp_path):
+    """A staging change that drops a record (a filter): staged + quarantined no longer equals the
+    keys landed in raw, and the reconciliation blocks, naming the lost key."""
+    lost = Defect(
+        "lost record", "staging/stg_fakestore__users.sql",
+        "\nFROM renamed", "\nFROM renamed\nWHERE user_id <> 3",
+        "reconcile", "raw_fakestore.users", "lost",
+    )  # fmt: skip
+    env = {
+        "COMMERCE_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"),
+        "COMMERCE_PROJECT_DIR": str(_project_with(lost, tmp_path / "project")),
+        **inbox[1],
+    }
+    completed = commerce_stack("gate", env=env)
+    check = _assert_blocked_and_reported(
+        workdir, baseline, completed, inbox, source=lost.source, table=lost.table, clue=lost.clue
+    )
+    assert check["samples"] == [{"problem": "landed, neither staged nor quarantined", "user_id": "3"}]
+    assert check["observed_value"] == "keys 10, staged 9, quarantined 0"  # `gate` syncs nothing
+    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
+        counted = con.execute(
+            "SELECT connection, stream, keys_landed, staged, status FROM dq.stream_counts "
+            "WHERE run_id = (SELECT max(run_id) FROM dq.gate_runs) AND status <> 'ok' ORDER BY 1, 2"
+        ).fetchall()
+    assert counted == [
+        ("fakestore", "users", 10, 9, "mismatch"),
+        ("tinyerp", "invoices", 256, None, "not-staged"),
+    ]
+
+
 def _sync_run(workdir: Path, sim: FakeStoreSimulator, inbox) -> subprocess.CompletedProcess[str]:
     env = {
         "COMMERCE_WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"),
@@ -258,6 +288,21 @@ def test_a_record_that_cannot_be_typed_is_quarantined_with_its_reason_and_nothin
         ("fakestore", "carts.products", "8", "quantity is not an integer", '{"productId":1,"quantity":"abc"}')
     ]
     assert lines == [("fakestore:2", 1)]  # the typed line is promoted, the other one waits in quarantine
+    # nothing is lost on the way: cart 8's two lines are keys in raw, one staged, one quarantined
+    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
+        counted = dict(
+            con.execute(
+                "SELECT stream, [emitted, landed, keys_landed, staged, quarantined] FROM dq.stream_counts "
+                "WHERE run_id = (SELECT max(run_id) FROM dq.gate_runs) AND connection = 'fakestore'"
+            ).fetchall()
+        )
+    assert counted.pop("carts.products") == [None, None, 14 + 2, 14 + 1, 1]
+    assert counted.pop("products") == [20, 20, 20, 20, 0]  # read in full again, appended
+    assert counted.pop("users") == [10, 10, 10, 10, 0]
+    # the carts from the saved state minus the connector's 3-day lookback (the 5 dated from 2020-02-28
+    # on, test_end_to_end.FIRST_WINDOW_AFTER_LOOKBACK) and cart 8
+    assert counted.pop("carts") == [6, 6, 8, 8, 0]
+    assert counted == {}
     report = _report(workdir)
     assert report["quarantine"]["total"] == 1
     assert "quantity is not an integer" in (workdir / "report" / "index.html").read_text()

@@ -78,7 +78,7 @@ def test_ddl_is_the_agreed_schema():
                 "SELECT column_name, data_type FROM information_schema.columns "
                 "WHERE table_schema = 'dq' AND table_name = ? ORDER BY ordinal_position", [t],
             ).fetchall())
-            for t in ("gate_runs", "table_snapshots", "check_results", "quarantine")
+            for t in ("gate_runs", "table_snapshots", "check_results", "quarantine", "stream_counts")
         )
     }  # fmt: skip
     assert [n for n, _ in columns["gate_runs"]] == [
@@ -103,7 +103,11 @@ def test_ddl_is_the_agreed_schema():
         "record",
         "record_id",
     ]
-    assert DQ_DDL.count("CREATE TABLE IF NOT EXISTS dq.") == 4
+    assert [n for n, _ in columns["stream_counts"]] == [
+        "run_id", "environment", "connection", "stream", "emitted", "landed", "keys_landed", "staged",
+        "quarantined", "status", "checked_at",
+    ]  # fmt: skip
+    assert DQ_DDL.count("CREATE TABLE IF NOT EXISTS dq.") == 5
 
 
 def test_header_describes_the_latest_run(built):

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commerce_stack.environments import PROD
 from commerce_stack.paths import runs_dir
@@ -26,6 +26,9 @@ from commerce_stack.quality.gate import Checkpoint, CheckResult, failing, suite_
 from commerce_stack.quality.history import GateRun, TableSnapshot
 from commerce_stack.transform import promotion
 from commerce_stack.warehouse import Connection, connect, on_bigquery
+
+if TYPE_CHECKING:
+    from commerce_stack.quality.reconcile import StreamCount
 
 CANDIDATE_ENVIRONMENT = "candidate"
 
@@ -62,6 +65,7 @@ class _Release:
         self.bytes_per_suite: dict[str, int | None] = {}
         self.pipeline_bytes: int | None = None  # billed by the pipeline's own SQL (BigQuery)
         self.promoted_release: promotion.Release | None = None  # prod serves it; recorded last
+        self.stream_counts: tuple[str, list[StreamCount]] = (environment, [])  # where counted, what
 
     @contextmanager
     def _warehouse(self, *, read_only: bool = True) -> Iterator[Connection]:
@@ -77,6 +81,15 @@ class _Release:
 
         with self._warehouse() as con:
             return freshness_checks(con, environment, suites, _utcnow())
+
+    def _reconcile(self, environment: str) -> list[CheckResult]:
+        """Counts from connector to staging in `environment`, per stream: the gate's checks."""
+        from commerce_stack.quality.reconcile import reconcile
+
+        with self._warehouse() as con:
+            counts, checks = reconcile(con, environment, self.run.loads, self.summary.synced_counts)
+        self.stream_counts = (environment, counts)
+        return checks
 
     def _measure(
         self, environment: str, checks: list[CheckResult], *, measure: bool = True
@@ -115,7 +128,7 @@ class _Release:
     def _nothing_new(self, suites: dict[str, dict[str, Any]]) -> str:
         """Prod already serves exactly this: nothing to build or validate again, only the clock."""
         step("Nothing new since the last promotion: prod keeps serving it (freshness checked)")
-        self.checks = self._clock_checks(PROD, set(suites))
+        self.checks = self._clock_checks(PROD, set(suites)) + self._reconcile(PROD)
         self.snapshots = self._measure(PROD, self.checks)
         _print_checks(self.checks)
         return "unchanged"
@@ -204,7 +217,7 @@ class _Release:
                 raise PipelineError(f"the checkpoint validated nothing in {environment}; prod untouched")
             checks, self.run.data_docs = gate.checks, str(gate.data_docs) if gate.data_docs else None
             self.bytes_per_suite = gate.bytes_per_suite
-        checks += self._clock_checks(environment, clock_only)
+        checks += self._clock_checks(environment, clock_only) + self._reconcile(environment)
         self.checks, self.snapshots = checks, self._measure(environment, checks)
         self.summary.seconds["gate"] = round(time.monotonic() - started, 2)
         _print_checks(checks)
@@ -216,6 +229,7 @@ class _Release:
     def _record(self) -> None:
         """Append the run to `dq`, whatever happened, and tell the summary."""
         from commerce_stack.quality.history import record, record_quarantine
+        from commerce_stack.quality.reconcile import record_stream_counts
 
         run, checks, summary = self.run, self.checks, self.summary
         run.finished_at = _utcnow()
@@ -223,6 +237,7 @@ class _Release:
         run.bytes_billed = summary.bytes_billed = self._bytes_billed()
         with connect(read_only=False) as con:
             record(con, run, checks, self.snapshots)
+            record_stream_counts(con, run.run_id, *self.stream_counts, run.finished_at)
             built = self.environment_built
             quarantined = record_quarantine(con, self.environment, run.finished_at) if built else 0
         if quarantined:

@@ -81,4 +81,8 @@ def _sync_into(summary: RunSummary, env: dict[str, str], connections: list[str] 
     for connection in sync({**env, **raw_destination()}, connections, on_connection=syncing):
         for stream in connection["streams"]:
             summary.records_per_stream[f"{connection['namespace']}.{stream['name']}"] = stream["records"]
+            summary.synced_counts[f"{connection['namespace']}.{stream['name']}"] = {
+                "emitted": stream["emitted"],
+                "landed": stream["landed"],
+            }
     summary.seconds["sync"] = round(time.monotonic() - started, 2)

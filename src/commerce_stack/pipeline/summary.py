@@ -21,6 +21,8 @@ class RunSummary:
     environment: str = "candidate"  # the SQLMesh environment the run builds and gates
     stage: str = "started"  # the last point the run reached (pipeline/stops.py names them)
     records_per_stream: dict[str, int] = field(default_factory=dict)
+    # per synced stream (raw_<source>.<stream>): {"emitted": n, "landed": n}, reconciled by the gate
+    synced_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     loads: dict[str, str] = field(default_factory=dict)
     changed_models: list[str] = field(default_factory=list)
     validated_suites: list[str] = field(default_factory=list)

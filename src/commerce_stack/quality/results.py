@@ -3,7 +3,8 @@
 
 `dq.gate_runs` has one row per gate run, `dq.check_results` one per check per run (failing-row
 samples and reproduce SQL included), `dq.table_snapshots` the size and freshness of each
-validated table per run, and `dq.quarantine` the records that could not be typed. The steward
+validated table per run, `dq.quarantine` the records that could not be typed, and
+`dq.stream_counts` each stream's counts from connector to staging per run. The steward
 report reads them through `quality/report/records.py`; the e-mail digest (`quality/alerts.py`)
 reads the report.
 """
@@ -50,6 +51,18 @@ CREATE TABLE IF NOT EXISTS dq.quarantine (        -- records that could not be t
   source VARCHAR, stream VARCHAR, quarantined_at TIMESTAMP, reason VARCHAR, record JSON,
   record_id VARCHAR                                -- id of the (enclosing) source record
 );
+CREATE TABLE IF NOT EXISTS dq.stream_counts (     -- counts reconciled per stream and run (quality/reconcile.py)
+  run_id VARCHAR, environment VARCHAR, connection VARCHAR,
+  stream VARCHAR,            -- the raw stream, or stream.field at a nested grain (carts.products)
+  emitted BIGINT,            -- records the connector sent in this run's sync; NULL: not synced this run, or a nested grain
+  landed BIGINT,             -- rows they left in the raw table (append: rows added); NULL as emitted
+  keys_landed BIGINT,        -- distinct keys in raw up to the pinned load, at the stream's grain
+  staged BIGINT,             -- rows of its staging model; NULL: the stream has no staging model
+  quarantined BIGINT,        -- keys held in its quarantine model
+  status VARCHAR,            -- ok | mismatch | not-staged
+  checked_at TIMESTAMP       -- UTC
+);
+
 -- added after the first release: a history created before it gains the column, rows keep NULL
 ALTER TABLE dq.quarantine ADD COLUMN IF NOT EXISTS record_id VARCHAR;
 -- on BigQuery, what the run billed: {"models": {model: bytes}, "checks": {suite: bytes}, "pipeline": bytes}

@@ -23,6 +23,8 @@ Definitions, which report.json carries under the same names:
   of all sources: the table cannot be more current than that).
 - quarantined records are counted in total and **new since the previous run** of the
   environment finished.
+- **stream counts** are the latest run's, per stream (quality/reconcile.py): emitted by the
+  connector and landed in raw (streams synced in that run), keys landed, staged and quarantined.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from commerce_stack.quality.report.records import (
     Evaluation,
     GateRunRecord,
     Quarantine,
+    StreamCountRecord,
     TableSnapshotRecord,
     iso,
     open_history,
@@ -155,6 +158,7 @@ class Report:
     warnings: list[FailingCheck] = field(default_factory=list)
     history: Trend = field(default_factory=Trend)
     quarantine: Quarantine = field(default_factory=Quarantine)
+    stream_counts: list[StreamCountRecord] = field(default_factory=list)  # the latest run's
 
     def to_json(self) -> dict[str, Any]:
         """report.json: plain dicts and lists, in this order."""
@@ -228,6 +232,7 @@ def _report(dq: DQHistory, warehouse: str, history_runs: int, environment: str |
         warnings=[c for c in failing if c.severity != "block"],
         history=_trend(runs[:history_runs], snapshots, checks),
         quarantine=dq.quarantine((previous.finished_at or previous.started_at) if previous else None),
+        stream_counts=dq.stream_counts(run),
     )
 
 

@@ -3,7 +3,8 @@ the stewards' report and, through the report's report.json, the e-mail digest.
 
 The records are rows as `DQHistory` reads them: runs (`GateRunRecord`), check results with their
 failing-row samples (`CheckRecord`), each check's evaluations over time (`Evaluation`), table
-sizes and freshness (`TableSnapshotRecord`, the row-count trend), and the quarantine per stream.
+sizes and freshness (`TableSnapshotRecord`, the row-count trend), the quarantine per stream, and
+each stream's counts from connector to staging (`StreamCountRecord`).
 Instants are naive UTC datetimes, as DuckDB returns TIMESTAMPs; `iso()` writes them for JSON.
 """
 
@@ -134,6 +135,20 @@ class Quarantine:
     total: int = 0
     new_since: str | None = None
     streams: list[QuarantineStream] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StreamCountRecord:
+    """One stream's counts from connector to staging in one run (dq.stream_counts)."""
+
+    connection: str
+    stream: str  # or stream.field at a nested grain
+    emitted: int | None  # None: not synced in the run, or a nested grain
+    landed: int | None
+    keys_landed: int | None
+    staged: int | None  # None: no staging model
+    quarantined: int | None
+    status: str  # ok | mismatch | not-staged
 
 
 # ----------------------------------------------------------------------------- the reader
@@ -280,6 +295,17 @@ class DQHistory:
             run_ids,
         )
         return [TableSnapshotRecord(**row) for row in rows]
+
+    def stream_counts(self, run: GateRunRecord) -> list[StreamCountRecord]:
+        """Each stream's counts in `run`, by connection and stream."""
+        if "stream_counts" not in self.tables:
+            return []
+        rows = self._rows(
+            "SELECT connection, stream, emitted, landed, keys_landed, staged, quarantined, status "
+            "FROM dq.stream_counts WHERE run_id = ? ORDER BY connection, stream",
+            [run.run_id],
+        )
+        return [StreamCountRecord(**row) for row in rows]
 
     def quarantine(self, since: datetime | None) -> Quarantine:
         """Quarantined records per source and stream: in all, and quarantined after `since`."""
