@@ -43,6 +43,8 @@ from commerce_stack.airbyte_config import (  # noqa: E402
     load_connection,
     type_by_spec,
 )
+from commerce_stack.errors import one_line  # noqa: E402
+from commerce_stack.masking import mask, secret_values  # noqa: E402
 from commerce_stack.paths import ROOT  # noqa: E402
 
 # Specs and catalogs belong to connector builds, not to a warehouse: one folder for the checkout.
@@ -52,6 +54,11 @@ WRITE_STRATEGIES = {"append": "append", "append_dedup": "merge", "overwrite": "r
 
 class SyncError(RuntimeError):
     """A connection could not run; the message says which and why."""
+
+
+# The secret values of the connections' configurations, as each is typed by its connector's spec:
+# masked in the failure line, which the orchestrator records and mails.
+_SECRETS: set[str] = set()
 
 
 @dataclass
@@ -215,6 +222,7 @@ def _run_connection(
     known = ConnectorCache(CONNECTOR_CACHE)
     spec = known.spec(source_cfg, source).connectionSpecification
     configuration = type_by_spec(source_cfg.configuration, spec, f"sources/{source_cfg.name}.yaml")
+    _SECRETS.update(secret_values(configuration, spec))
     try:
         source.set_config(configuration)  # validated against the connector's spec
         source.check()  # PyAirbyte raises with the connector's own message
@@ -251,13 +259,17 @@ def _run_connection(
             print(
                 f"    reading {', '.join(names)} (write {strategy}{', forced full refresh' if force else ''})"
             )
-            source.read(
-                cache=cache,
-                streams=names,
-                write_strategy=strategy,
-                force_full_refresh=force,
-                skip_validation=True,  # `check` above already validated the configuration
-            )
+            try:
+                source.read(
+                    cache=cache,
+                    streams=names,
+                    write_strategy=strategy,
+                    force_full_refresh=force,
+                    skip_validation=True,  # `check` above already validated the configuration
+                )
+            except Exception as error:
+                reason = _connector_reason(error) or error
+                raise SyncError(f"connection {connection.name}: read failed: {reason}") from error
     finally:
         cache.close()
 
@@ -291,6 +303,48 @@ def _private_folders(beside: Path) -> Path:
     return root
 
 
+def _connector_reason(error: Exception) -> str | None:
+    """The connector's own first error (an Airbyte TRACE message of type ERROR, with its stream),
+    from the log file PyAirbyte names in its error; PyAirbyte's text says only "Connector failed"."""
+    log_file = getattr(error, "log_file", None)
+    try:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines() if log_file else []
+    except OSError:
+        return None
+    for line in lines:
+        if '"type":"TRACE"' not in line or '"type":"ERROR"' not in line:
+            continue
+        try:
+            trace = json.loads(line[line.index("{") :])["trace"]
+        except (ValueError, KeyError):
+            continue
+        failure = trace.get("error") or {}
+        stream = (failure.get("stream_descriptor") or {}).get("name")
+        if failure.get("message"):
+            return f"stream {stream}: {failure['message']}" if stream else str(failure["message"])
+    return None
+
+
+def _failure_line(error: Exception) -> str:
+    """The error in one line, secrets masked. PyAirbyte's own errors span many lines (context, log
+    excerpts): their message and the connector's own reason, when it gave one, say enough."""
+    text = str(error)
+    if callable(getattr(error, "get_message", None)):  # a PyAirbyte error
+        context = getattr(error, "context", None) or {}
+        reason = context.get("failure_reason") or context.get("message") or ""
+        text = f"{error.get_message()}: {reason}" if reason else error.get_message()
+    return one_line(mask(text, _SECRETS))
+
+
+def _print_failure(connection: str | None, error: Exception, synced: list[ConnectionResult]) -> None:
+    """`SYNC FAILED: <line>` for people (stderr); `SYNC_FAILED=<json>` for the orchestrator: the
+    connection that failed, the line, and the connections synced before it (their data stays)."""
+    line = _failure_line(error)
+    print(f"\nSYNC FAILED: {line}", file=sys.stderr, flush=True)  # below any progress bar
+    failed = {"connection": connection, "message": line, "synced": [asdict(r) for r in synced]}
+    print("SYNC_FAILED=" + json.dumps(failed), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -305,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     results = []
+    name: str | None = None
     try:
         for name in args.connection or connection_names():
             connection = load_connection(name)
@@ -312,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             warehouse = raw_warehouse(connection.destination, args.warehouse)
             results.append(run_connection(connection, warehouse, _private_folders(warehouse.work_dir)))
     except Exception as error:  # one clear line for people, the chain for the log
-        print(f"SYNC FAILED: {error}", file=sys.stderr)
+        _print_failure(name, error, results)
         return 1
     for result in results:
         print(f"    {result.connection}: {result.seconds}s")

@@ -32,9 +32,21 @@ def raw_destination() -> dict[str, str]:
     return {RAW_DESTINATION_VARIABLE: wanted}
 
 
+class SyncFailed(PipelineError):
+    """The sync stopped: at which connection (None when the runner did not say), its one line
+    (secrets masked by the runner), and the runner's summary of the connections synced before it,
+    whose data stays in raw."""
+
+    def __init__(self, connection: str | None, message: str, synced: list[dict[str, Any]]) -> None:
+        self.connection, self.message, self.synced = connection, message, synced
+        where = f"the sync of connection {connection}" if connection else "the Airbyte sync"
+        super().__init__(f"{where} failed: {message}; prod was not touched")
+
+
 def sync(env: dict[str, str], connections: list[str] | None = None) -> list[dict[str, Any]]:
-    """Run the declared connections (all active ones unless named); returns the runner's summary.
-    The runner reads its destination from COMMERCE_RAW_DESTINATION (`raw_destination()`)."""
+    """Run the declared connections (all active ones unless named); returns the runner's summary,
+    or raises SyncFailed. The runner reads its destination from COMMERCE_RAW_DESTINATION
+    (`raw_destination()`)."""
     if not PYAIRBYTE_PYTHON.exists():
         raise PipelineError(f"{PYAIRBYTE_PYTHON} is missing: run `make setup`")
     command = [str(PYAIRBYTE_PYTHON), "-m", "commerce_pyairbyte.sync"]
@@ -43,13 +55,18 @@ def sync(env: dict[str, str], connections: list[str] | None = None) -> list[dict
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **env}
     )
-    summary = None
+    summary, failed = None, None
     assert process.stdout is not None
     for line in process.stdout:
         if line.startswith("SYNC_SUMMARY="):
             summary = json.loads(line.split("=", 1)[1])
+        elif line.startswith("SYNC_FAILED="):
+            failed = json.loads(line.split("=", 1)[1])
         else:
             print(line, end="", flush=True)
-    if process.wait() != 0 or summary is None:
-        raise PipelineError("the Airbyte sync failed (see the messages above); prod was not touched")
+    status = process.wait()
+    if failed is not None:
+        raise SyncFailed(failed.get("connection"), failed.get("message") or "", failed.get("synced") or [])
+    if status != 0 or summary is None:  # killed, or crashed before it could say why
+        raise SyncFailed(None, f"the runner exited with status {status} (see the messages above)", [])
     return summary
