@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -38,14 +39,18 @@ def _forms(secret: str) -> set[str]:
         quote_plus(secret),
         json.dumps(secret)[1:-1],
         repr(secret)[1:-1],
-        *_base64_cores(secret.encode()),
     }
     return {form for form in forms if len(form) >= _SHORTEST}
 
 
 def mask(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every form of every secret replaced by ****, longest first."""
-    forms = {form for secret in secrets if secret for form in _forms(str(secret))}
+    """`text` with every form of every secret replaced by ****, longest first. A base64 form takes
+    the characters of its boundary groups with it: they carry a secret byte or two too."""
+    values = [str(secret) for secret in secrets if secret]
+    cores = {core for value in values for core in _base64_cores(value.encode())}
+    forms = {form for value in values for form in _forms(value)} - cores
+    for core in sorted(cores, key=len, reverse=True):
+        text = re.sub(f"[A-Za-z0-9+/_-]{{0,4}}{re.escape(core)}[A-Za-z0-9+/_=-]{{0,4}}", MASK, text)
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, MASK)
     return text

@@ -96,8 +96,7 @@ def print_summary(summary: RunSummary) -> None:
 
 
 def print_sync_failure(failure: dict[str, Any]) -> None:
-    connection = failure["connection"] or "(the runner did not say which)"
-    print(f"SYNC FAILED at connection {connection}: {failure['message']}")
+    print(f"SYNC FAILED: {failure['message']}")
     kept = ", ".join(failure["synced_before"]) or "none"
     print(f"  synced before it, their data kept in raw for the next release: {kept}")
     print("  nothing was released: no load pinned, no check run; recorded in dq.gate_runs")

@@ -80,9 +80,11 @@ def digest_subject(report: dict[str, Any]) -> str | None:
     if not run:
         return None
     if run.get("failed_connection"):
-        subject = f"[DQ] {run_outcome(run['status'], run['failed_connection'])} {run['environment']} "
-        subject += f"{run['run_id']}: connection {run['failed_connection']}"
-        return subject + (f" ({run['message'][:80]})" if run.get("message") else "")
+        connection = run["failed_connection"]
+        subject = f"[DQ] {run_outcome(run['status'], connection)} {run['environment']} {run['run_id']}: "
+        subject += f"connection {connection}"
+        reason = (run.get("message") or "").removeprefix(f"connection {connection}: ")  # said already
+        return subject + (f" ({reason[:80]})" if reason else "")
     blocking, warnings = len(report["blocking_failures"]), len(report["warnings"])
     if run["status"] != "failed" and not blocking and not warnings:
         return None
