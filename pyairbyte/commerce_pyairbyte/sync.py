@@ -10,7 +10,9 @@ lands in the schema / dataset of its namespace (raw_<source>). Each connector ru
 venv (connectors/<name>/.venv), in offline mode. Raw tables get Airbyte's columns (_airbyte_raw_id,
 _airbyte_extracted_at, _airbyte_meta); the stream state lives in the dataset's _airbyte_state
 table, so the next run continues from it. The last stdout line is `SYNC_SUMMARY=<json>` for the
-orchestrator.
+orchestrator; when a connection fails, it is `SYNC_FAILED=<json>` (the connection, its one line
+with secrets masked, and the summary of the connections synced before it, whose data stays), after
+`SYNC FAILED: <line>` on stderr for people, and the exit status is 1.
 """
 
 from __future__ import annotations

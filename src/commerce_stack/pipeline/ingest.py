@@ -1,7 +1,8 @@
 """The sync step: the connections of airbyte_config/ run in the PyAirbyte environment.
 
 That environment cannot share this one's packages (docs/tooling.md §1), so the runner
-(`commerce_pyairbyte.sync`) is a child process; its last line is a JSON summary.
+(`commerce_pyairbyte.sync`) is a child process; its last line is a JSON summary, or the JSON of
+the connection that failed (`SyncFailed`).
 """
 
 from __future__ import annotations
