@@ -10,7 +10,9 @@ lands in the schema / dataset of its namespace (raw_<source>). Each connector ru
 venv (connectors/<name>/.venv), in offline mode. Raw tables get Airbyte's columns (_airbyte_raw_id,
 _airbyte_extracted_at, _airbyte_meta); the stream state lives in the dataset's _airbyte_state
 table, so the next run continues from it. The last stdout line is `SYNC_SUMMARY=<json>` for the
-orchestrator.
+orchestrator; when a connection fails, it is `SYNC_FAILED=<json>` (the connection, its one line
+with secrets masked, and the summary of the connections synced before it, whose data stays), after
+`SYNC FAILED: <line>` on stderr for people, and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from commerce_stack.airbyte_config import (  # noqa: E402
     load_connection,
     type_by_spec,
 )
+from commerce_stack.errors import one_line  # noqa: E402
 from commerce_stack.paths import ROOT  # noqa: E402
 from commerce_stack.pipeline.stops import stop_point  # noqa: E402
 
@@ -280,13 +283,17 @@ def _run_connection(
             print(
                 f"    reading {', '.join(names)} (write {strategy}{', forced full refresh' if force else ''})"
             )
-            read = source.read(
-                cache=cache,
-                streams=names,
-                write_strategy=strategy,
-                force_full_refresh=force,
-                skip_validation=True,  # `check` above already validated the configuration
-            )
+            try:
+                read = source.read(
+                    cache=cache,
+                    streams=names,
+                    write_strategy=strategy,
+                    force_full_refresh=force,
+                    skip_validation=True,  # `check` above already validated the configuration
+                )
+            except Exception as error:
+                reason = _connector_reason(error) or error
+                raise SyncError(f"connection {connection.name}: read failed: {reason}") from error
             emitted.update(_records_read(read))
     finally:
         cache.close()
@@ -352,6 +359,48 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
+def _connector_reason(error: Exception) -> str | None:
+    """The connector's own first error (an Airbyte TRACE message of type ERROR, with its stream),
+    from the log file PyAirbyte names in its error; PyAirbyte's text says only "Connector failed"."""
+    log_file = getattr(error, "log_file", None)
+    try:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines() if log_file else []
+    except OSError:
+        return None
+    for line in lines:
+        if '"type":"TRACE"' not in line or '"type":"ERROR"' not in line:
+            continue
+        try:
+            trace = json.loads(line[line.index("{") :])["trace"]
+        except (ValueError, KeyError):
+            continue
+        failure = trace.get("error") or {}
+        stream = (failure.get("stream_descriptor") or {}).get("name")
+        if failure.get("message"):
+            return f"stream {stream}: {failure['message']}" if stream else str(failure["message"])
+    return None
+
+
+def _failure_line(error: Exception) -> str:
+    """The error in one line, secrets masked. PyAirbyte's own errors span many lines (context, log
+    excerpts): their message and the connector's own reason, when it gave one, say enough."""
+    text = str(error)
+    if callable(getattr(error, "get_message", None)):  # a PyAirbyte error
+        context = getattr(error, "context", None) or {}
+        reason = context.get("failure_reason") or context.get("message") or ""
+        text = f"{error.get_message()}: {reason}" if reason else error.get_message()
+    return one_line(SECRETS.mask(text))
+
+
+def _print_failure(connection: str | None, error: Exception, synced: list[ConnectionResult]) -> None:
+    """`SYNC FAILED: <line>` for people (stderr); `SYNC_FAILED=<json>` for the orchestrator: the
+    connection that failed, the line, and the connections synced before it (their data stays)."""
+    line = _failure_line(error)
+    print(f"\nSYNC FAILED: {line}", file=sys.stderr, flush=True)  # below any progress bar
+    failed = {"connection": connection, "message": line, "synced": [asdict(r) for r in synced]}
+    print("SYNC_FAILED=" + json.dumps(failed), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -372,13 +421,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _sync_all(names: list[str], warehouse_file: Path | None) -> int:
     results = []
+    name: str | None = None
     try:
         for name in names:
             connection = load_connection(name)
             # the destination's local warehouse (airbyte_config/destinations/), unless told otherwise
             results.append(_sync(connection, raw_warehouse(connection.destination, warehouse_file)))
     except Exception as error:  # one clear line for people, the chain for the log
-        print(f"SYNC FAILED: {error}", file=sys.stderr)
+        _print_failure(name, error, results)
         return 1
     for result in results:
         print(f"    {result.connection}: {result.seconds}s")

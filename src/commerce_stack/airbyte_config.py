@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from commerce_stack.paths import AIRBYTE_CONFIG_DIR, ROOT
+from commerce_stack.paths import ROOT, airbyte_config_dir
 
 SYNC_MODES = {"full_refresh", "incremental"}
 DESTINATION_SYNC_MODES = {"append", "overwrite", "append_dedup"}
@@ -168,28 +168,45 @@ def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's several lines as one: what is wrong, and where (1-based line and column)."""
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f"{error.problem} (line {mark.line + 1}, column {mark.column + 1})"
+    return " ".join(str(error).split())
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise AirbyteConfigError(f"{_shown(path)} does not exist")
     try:
         data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as error:
-        raise AirbyteConfigError(f"{_shown(path)} is not valid YAML: {error}") from None
+        raise AirbyteConfigError(f"{_shown(path)} is not valid YAML: {_yaml_problem(error)}") from None
+    except UnicodeDecodeError as error:
+        raise AirbyteConfigError(f"{_shown(path)} is not UTF-8 text (byte {error.start})") from None
     if not isinstance(data, dict):
         raise AirbyteConfigError(f"{_shown(path)} must be a mapping")
     return data
 
 
-def _require(data: dict[str, Any], key: str, where: str) -> Any:
+def _declaration(kind: str, name: str, config_dir: Path | None) -> tuple[dict[str, Any], str]:
+    """A declaration's contents, and how its errors name it: `<kind>/<name>.yaml` in
+    airbyte_config/ (a file that does not load is named by its whole path)."""
+    where = f"{kind}/{name}.yaml"
+    return _load_yaml((config_dir or airbyte_config_dir()) / where), where
+
+
+def _require(data: Any, key: str, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise AirbyteConfigError(f"{where} must be a mapping, got {data!r}")
     if key not in data or data[key] in (None, ""):
         raise AirbyteConfigError(f"{where}: '{key}' is required")
     return data[key]
 
 
-def load_source(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> SourceConfig:
-    path = config_dir / "sources" / f"{name}.yaml"
-    data = _load_yaml(path)
-    where = f"sources/{name}.yaml"
+def load_source(name: str, config_dir: Path | None = None) -> SourceConfig:
+    data, where = _declaration("sources", name, config_dir)
     connector = _require(data, "connector", where)
     return SourceConfig(
         name=_require(data, "name", where),
@@ -242,9 +259,8 @@ def _bigquery_target(local: dict[str, Any], where: str) -> BigQueryTarget:
     )
 
 
-def load_destination(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> DestinationConfig:
-    where = f"destinations/{name}.yaml"
-    data = _load_yaml(config_dir / "destinations" / f"{name}.yaml")
+def load_destination(name: str, config_dir: Path | None = None) -> DestinationConfig:
+    data, where = _declaration("destinations", name, config_dir)
     local = _require(data, "local", where)
     declared_type = _require(local, "type", f"{where}: local")
     local_type = interpolate(declared_type, f"{where}: local.type")
@@ -271,7 +287,9 @@ def load_destination(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> Destin
     )
 
 
-def _stream(data: dict[str, Any], where: str) -> StreamConfig:
+def _stream(data: Any, where: str) -> StreamConfig:
+    if not isinstance(data, dict):
+        raise AirbyteConfigError(f"{where}: each stream must be a mapping (name, sync_mode...), got {data!r}")
     name = _require(data, "name", where)
     where = f"{where}: stream {name}"
     sync_mode = _require(data, "sync_mode", where)
@@ -294,10 +312,12 @@ def _stream(data: dict[str, Any], where: str) -> StreamConfig:
     )
 
 
-def load_connection(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> ConnectionConfig:
-    data = _load_yaml(config_dir / "connections" / f"{name}.yaml")
-    where = f"connections/{name}.yaml"
-    streams = [_stream(s, where) for s in _require(data, "streams", where)]
+def load_connection(name: str, config_dir: Path | None = None) -> ConnectionConfig:
+    data, where = _declaration("connections", name, config_dir)
+    declared = _require(data, "streams", where)
+    if not isinstance(declared, list):
+        raise AirbyteConfigError(f"{where}: 'streams' must be a list of streams")
+    streams = [_stream(s, where) for s in declared]
     return ConnectionConfig(
         name=_require(data, "name", where),
         source=load_source(_require(data, "source", where), config_dir),
@@ -308,10 +328,10 @@ def load_connection(name: str, config_dir: Path = AIRBYTE_CONFIG_DIR) -> Connect
     )
 
 
-def connection_names(config_dir: Path = AIRBYTE_CONFIG_DIR) -> list[str]:
+def connection_names(config_dir: Path | None = None) -> list[str]:
     """Active connections, in file-name order."""
     names = []
-    for path in sorted((config_dir / "connections").glob("*.yaml")):
+    for path in sorted((config_dir or airbyte_config_dir()).joinpath("connections").glob("*.yaml")):
         if _load_yaml(path).get("status", "active") == "active":
             names.append(path.stem)
     return names

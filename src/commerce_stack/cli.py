@@ -166,17 +166,17 @@ def main(argv: list[str] | None = None) -> int:
     docs.set_defaults(handler=_docs)
 
     args = parser.parse_args(argv)
-    from commerce_stack.pipeline.lock import RunInProgress
-    from commerce_stack.warehouse import WarehouseSettingsError
+    from commerce_stack.errors import explain
 
     try:
         return args.handler(args)
-    except WarehouseSettingsError as error:  # bad configuration: one line, no traceback
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except RunInProgress as error:  # nothing was touched: the other run goes on
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    except Exception as error:  # bad configuration, a busy or broken warehouse file: one line
+        explained = explain(error)
+        if explained is None:
+            raise  # a bug: its traceback is what helps
+        line, status = explained
+        print(f"error: {line}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-AIRBYTE_CONFIG_DIR = ROOT / "airbyte_config"
 EXPECTATIONS_DIR = ROOT / "expectations"
 PYAIRBYTE_PYTHON = ROOT / "pyairbyte" / ".venv" / "bin" / "python"
 
@@ -16,6 +15,12 @@ def project_dir() -> Path:
     """The SQLMesh project (config.yaml, models/, ...): the repository root unless
     COMMERCE_PROJECT_DIR points at another copy (tests inject defects into a copy)."""
     return Path(os.environ.get("COMMERCE_PROJECT_DIR", ROOT))
+
+
+def airbyte_config_dir() -> Path:
+    """The Airbyte declarations (sources/, destinations/, connections/): `airbyte_config/` unless
+    COMMERCE_AIRBYTE_CONFIG_DIR points at another copy (tests break a copy's files)."""
+    return Path(os.environ.get("COMMERCE_AIRBYTE_CONFIG_DIR", ROOT / "airbyte_config"))
 
 
 def warehouse_path() -> Path:

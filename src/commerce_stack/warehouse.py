@@ -72,6 +72,14 @@ def connect(*, read_only: bool = True) -> Connection:
     return duckdb.connect(str(warehouse_path()), read_only=read_only)
 
 
+def check_file() -> None:
+    """Open and close the DuckDB warehouse, if there is one, so that a file another process holds,
+    or one that is not a DuckDB database, stops a command before it starts anything (DuckDB's
+    error names the file, and the holder's pid; `commerce_stack.errors` says it in one line)."""
+    if not on_bigquery() and warehouse_path().exists():
+        duckdb.connect(str(warehouse_path()), read_only=True).close()
+
+
 def native_sql(sql: str) -> str:
     """One statement of the pipeline's DuckDB SQL in the warehouse's own dialect: what stewards
     are shown as reproduce SQL, runnable where the data is."""

@@ -70,10 +70,7 @@ def test_given_a_wrong_hard_token_when_the_check_fails_then_one_line_names_the_v
     assert runs.b.summary["status"] == "failed"
 
 
-@pytest.mark.xfail(strict=True, reason="sync failures reach dq, the report and the digest in another change")
 def test_given_a_failed_sync_then_the_report_and_the_digest_say_so(runs):
-    """Depends on sync failures being recorded in dq and mailed (another change of the same issue):
-    strict, so the mark must go when that change lands."""
     report = (runs.workdir / "report" / "report.json").read_text()
     assert "tinyerp" in report and "check failed" in report, report[:2000]
     assert any("tinyerp" in m.get_body(("plain",)).get_content() for m in runs.mails), [

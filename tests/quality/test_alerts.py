@@ -164,7 +164,7 @@ def test_a_failed_run_sends_a_digest_with_its_message(tmp_path, smtp):
         con.execute(
             "INSERT INTO dq.gate_runs VALUES ('20261124T001500Z', ?, ?, ?, 'failed', FALSE, 0, 0, 0, "
             "NULL, NULL, "
-            "'the Airbyte sync failed (see the messages above); prod was not touched', NULL)",
+            "'the Airbyte sync failed (see the messages above); prod was not touched', NULL, NULL)",
             [ENV, started, started + timedelta(seconds=30)],
         )
     folder = build_report(warehouse, tmp_path / "report").parent

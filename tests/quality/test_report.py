@@ -84,8 +84,10 @@ def test_ddl_is_the_agreed_schema():
     assert [n for n, _ in columns["gate_runs"]] == [
         "run_id", "environment", "started_at", "finished_at", "status", "promoted", "checks_total",
         "blocking_failures", "warnings", "loads", "data_docs", "message", "bytes_billed",
+        "failed_connection",
     ]  # fmt: skip
     assert dict(columns["gate_runs"])["loads"] == dict(columns["gate_runs"])["bytes_billed"] == "JSON"
+    assert dict(columns["gate_runs"])["failed_connection"] == "VARCHAR"
     assert [n for n, _ in columns["table_snapshots"]] == [
         "run_id", "table_name", "owner", "row_count", "current_through",
     ]  # fmt: skip
@@ -256,7 +258,7 @@ def test_a_failed_run_reports_its_message_and_the_last_measured_tables(history, 
         con.execute(
             "INSERT INTO dq.gate_runs VALUES ('20261123T001500Z', ?, ?, ?, 'failed', FALSE, 0, 0, 0, "
             '\'{"fakestore": "2026-11-22 00:18:50"}\', NULL, '
-            "'sqlmesh plan candidate failed, prod untouched', NULL)",
+            "'sqlmesh plan candidate failed, prod untouched', NULL, NULL)",
             [ENV, started, started + timedelta(seconds=40)],
         )
     index = build_report(warehouse, tmp_path / "out")
@@ -519,7 +521,7 @@ def test_a_nothing_new_run_shows_each_table_with_the_validation_that_promoted_it
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
             "INSERT INTO dq.gate_runs VALUES ('20261124T001500Z', ?, ?, ?, 'unchanged', FALSE, 1, 0, 0, "
-            '\'{"fakestore": "2026-11-23 00:15:00"}\', NULL, NULL, NULL)',
+            '\'{"fakestore": "2026-11-23 00:15:00"}\', NULL, NULL, NULL, NULL)',
             [ENV, later, later + timedelta(seconds=1)],
         )
         con.execute(

@@ -223,7 +223,7 @@ def write_history(warehouse: Path, *, with_quarantine: bool = True) -> Path:
             warnings = sum(1 for cid in failures if CHECKS[cid][3] == "warn")
             load = (started - timedelta(seconds=3, microseconds=-123000)).strftime("%Y-%m-%d %H:%M:%S.%f")
             con.execute(
-                "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                 [
                     run_id, environment, started, started + timedelta(minutes=2, seconds=7), status,
                     status == "promoted", len(checks), blocking, warnings, json.dumps({"fakestore": load}),
@@ -268,7 +268,7 @@ def write_clean_history(warehouse: Path) -> Path:
         ensure_dq_schema(con)
         started = _time(CLEAN)
         con.execute(
-            "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, 'promoted', TRUE, ?, 0, 0, ?, NULL, NULL, NULL)",
+            "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, 'promoted', TRUE, ?, 0, 0, ?, NULL, NULL, NULL, NULL)",
             [
                 CLEAN,
                 ENV,

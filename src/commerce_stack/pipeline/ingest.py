@@ -1,7 +1,8 @@
 """The sync step: the connections of airbyte_config/ run in the PyAirbyte environment.
 
 That environment cannot share this one's packages (docs/tooling.md §1), so the runner
-(`commerce_pyairbyte.sync`) is a child process; its last line is a JSON summary.
+(`commerce_pyairbyte.sync`) is a child process; its last line is a JSON summary, or the JSON of
+the connection that failed (`SyncFailed`).
 """
 
 from __future__ import annotations
@@ -34,14 +35,25 @@ def raw_destination() -> dict[str, str]:
     return {RAW_DESTINATION_VARIABLE: wanted}
 
 
+class SyncFailed(PipelineError):
+    """The sync stopped: at which connection (None when the runner did not say), its one line
+    (secrets masked by the runner), and the runner's summary of the connections synced before it,
+    whose data stays in raw."""
+
+    def __init__(self, connection: str | None, message: str, synced: list[dict[str, Any]]) -> None:
+        self.connection, self.message, self.synced = connection, message, synced
+        where = f"the sync of connection {connection}" if connection else "the Airbyte sync"
+        super().__init__(f"{where} failed: {message}; prod was not touched")
+
+
 def sync(
     env: dict[str, str],
     connections: list[str] | None = None,
     on_connection: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run the declared connections (all active ones unless named); returns the runner's summary.
-    The runner reads its destination from COMMERCE_RAW_DESTINATION (`raw_destination()`);
-    `on_connection` hears the name of each connection as the runner starts it."""
+    """Run the declared connections (all active ones unless named); returns the runner's summary,
+    or raises SyncFailed. The runner reads its destination from COMMERCE_RAW_DESTINATION
+    (`raw_destination()`); `on_connection` hears the name of each connection as the runner starts it."""
     if not PYAIRBYTE_PYTHON.exists():
         raise PipelineError(f"{PYAIRBYTE_PYTHON} is missing: run `make setup`")
     command = [str(PYAIRBYTE_PYTHON), "-m", "commerce_pyairbyte.sync"]
@@ -50,15 +62,21 @@ def sync(
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, **env}
     )
-    summary = None
+    summary, failed = None, None
     assert process.stdout is not None
     for line in process.stdout:
         if line.startswith("SYNC_SUMMARY="):
             summary = json.loads(line.split("=", 1)[1])
             continue
+        if line.startswith("SYNC_FAILED="):
+            failed = json.loads(line.split("=", 1)[1])
+            continue
         print(line, end="", flush=True)
         if on_connection and line.startswith(CONNECTION_STARTED):
             on_connection(line.removeprefix(CONNECTION_STARTED).split(":", 1)[0])
-    if process.wait() != 0 or summary is None:
-        raise PipelineError("the Airbyte sync failed (see the messages above); prod was not touched")
+    status = process.wait()
+    if failed is not None:
+        raise SyncFailed(failed.get("connection"), failed.get("message") or "", failed.get("synced") or [])
+    if status != 0 or summary is None:  # killed, or crashed before it could say why
+        raise SyncFailed(None, f"the runner exited with status {status} (see the messages above)", [])
     return summary

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import time
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 from commerce_simulators.launch import SimulatorStartError
+from commerce_stack.airbyte_config import connection_names, load_connection
 from commerce_stack.paths import warehouse_path
 from commerce_stack.pipeline import PipelineError
-from commerce_stack.pipeline.ingest import raw_destination, sync
+from commerce_stack.pipeline.ingest import SyncFailed, raw_destination, sync
 from commerce_stack.pipeline.local_apis import LocalApis, start_simulators
 from commerce_stack.pipeline.publish import publish_report
 from commerce_stack.pipeline.recovery import record_interrupted_runs
@@ -24,7 +27,7 @@ from commerce_stack.pipeline.summary import (
     step,
     write_summary,
 )
-from commerce_stack.warehouse import WarehouseSettingsError, exists, label, row_counts
+from commerce_stack.warehouse import WarehouseSettingsError, check_file, connect, exists, label, row_counts
 
 
 def mart_row_counts() -> dict[str, int]:
@@ -41,9 +44,16 @@ def run(
     environment: str = CANDIDATE_ENVIRONMENT,
 ) -> RunSummary:
     """The whole pipeline; `connections` limits the sync to those (all active ones by default).
-    `sync_first=False` releases what raw already holds (`commerce-stack gate`)."""
-    started = time.monotonic()
+    `sync_first=False` releases what raw holds (`commerce-stack gate`).
+
+    A warehouse file that is locked or broken, or a declaration in airbyte_config/ that does not
+    load, stops the run before anything starts (their errors say what to fix)."""
+    started, started_at = time.monotonic(), datetime.now(UTC).replace(tzinfo=None)
     os.environ["COMMERCE_WAREHOUSE_PATH"] = str(warehouse_path())
+    check_file()
+    if sync_first:
+        for name in connections or connection_names():
+            load_connection(name)
     summary = RunSummary(run_id=new_run_id(), warehouse=label(), environment=environment)
     try:
         reach(summary, "run-started")
@@ -56,6 +66,15 @@ def run(
             reach(summary, "sync-done")
         summary.status = release(summary, environment)
         summary.promoted = summary.status == "promoted"
+    except SyncFailed as failure:
+        summary.status = "failed"
+        _count_records(summary, failure.synced)
+        summary.sync_failure = {
+            "connection": failure.connection,
+            "message": failure.message,
+            "synced_before": [c["connection"] for c in failure.synced],
+        }
+        _record_failed_sync(summary, environment, failure, started_at)
     except (PipelineError, SimulatorStartError, WarehouseSettingsError) as error:
         summary.status = "failed"
         summary.failing_checks.append(str(error))
@@ -78,11 +97,36 @@ def _sync_into(summary: RunSummary, env: dict[str, str], connections: list[str] 
     step(f"Airbyte sync (PyAirbyte, offline) into the warehouse ({label()})")
     started = time.monotonic()
     syncing = partial(_syncing, summary)
-    for connection in sync({**env, **raw_destination()}, connections, on_connection=syncing):
+    try:
+        _count_records(summary, sync({**env, **raw_destination()}, connections, on_connection=syncing))
+    finally:
+        summary.seconds["sync"] = round(time.monotonic() - started, 2)
+
+
+def _count_records(summary: RunSummary, synced: list[dict[str, Any]]) -> None:
+    for connection in synced:
         for stream in connection["streams"]:
-            summary.records_per_stream[f"{connection['namespace']}.{stream['name']}"] = stream["records"]
-            summary.synced_counts[f"{connection['namespace']}.{stream['name']}"] = {
-                "emitted": stream["emitted"],
-                "landed": stream["landed"],
-            }
-    summary.seconds["sync"] = round(time.monotonic() - started, 2)
+            name = f"{connection['namespace']}.{stream['name']}"
+            summary.records_per_stream[name] = stream["records"]
+            summary.synced_counts[name] = {"emitted": stream["emitted"], "landed": stream["landed"]}
+
+
+def _record_failed_sync(
+    summary: RunSummary, environment: str, failure: SyncFailed, started_at: datetime
+) -> None:
+    """A failed sync is a run of the `dq` history like any other, so the report shows it and the
+    digest tells it: status failed, the connection and the runner's line. Nothing else is claimed:
+    no load was pinned, no check ran, prod was not touched."""
+    from commerce_stack.quality.history import GateRun, record
+
+    run = GateRun(
+        run_id=summary.run_id,
+        environment=environment,
+        started_at=started_at,
+        finished_at=datetime.now(UTC).replace(tzinfo=None),
+        status="failed",
+        message=failure.message,
+        failed_connection=failure.connection,
+    )
+    with connect(read_only=False) as con:
+        record(con, run, [], [])

@@ -39,6 +39,8 @@ class RunSummary:
     # On BigQuery: bytes billed per model (SQLMesh's builds and audits in this run's plans), per
     # suite (the gate's checks), and by the pipeline's own SQL; None where no job reported bytes.
     bytes_billed: dict[str, Any] = field(default_factory=dict)
+    # A failed sync: {"connection", "message", "synced_before": [connections whose data stays in raw]}
+    sync_failure: dict[str, Any] | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -109,6 +111,8 @@ def print_summary(summary: RunSummary) -> None:
     print("rows per mart (prod):")
     for table, rows in summary.rows_per_mart.items():
         print(f"  {MART_SCHEMA}.{table:<34} {rows:>9}")
+    if summary.sync_failure:
+        print_sync_failure(summary.sync_failure)
     print(f"checks passed: {summary.checks_passed}/{summary.checks_total}")
     for failure in summary.failing_checks:
         print(f"  BLOCKING: {failure}")
@@ -125,6 +129,13 @@ def print_summary(summary: RunSummary) -> None:
     print(f"timings (s): {summary.seconds}")
     if summary.bytes_billed:
         print(f"bytes billed: {bytes_billed_line(summary.bytes_billed)}")
+
+
+def print_sync_failure(failure: dict[str, Any]) -> None:
+    print(f"SYNC FAILED: {failure['message']}")
+    kept = ", ".join(failure["synced_before"]) or "none"
+    print(f"  synced before it, their data kept in raw for the next release: {kept}")
+    print("  nothing was released: no load pinned, no check run; recorded in dq.gate_runs")
 
 
 def bytes_billed_line(billed: dict[str, Any]) -> str:

@@ -31,7 +31,14 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from commerce_stack.quality.formatting import percent, plural, promotion_note, when
+from commerce_stack.quality.formatting import (
+    percent,
+    plural,
+    promotion_note,
+    run_outcome,
+    sync_failure_note,
+    when,
+)
 
 DEFAULT_SENDER = "commerce-stack-dq@localhost"
 
@@ -67,10 +74,17 @@ def digest_settings_from_env(environ: dict[str, str] | None = None) -> DigestSet
 
 
 def digest_subject(report: dict[str, Any]) -> str | None:
-    """`[DQ] BLOCKED candidate 20261122T001853Z: 3 blocking, 1 warning`; None if nothing to tell."""
+    """`[DQ] BLOCKED candidate 20261122T001853Z: 3 blocking, 1 warning`, or `[DQ] SYNC FAILED
+    candidate 20261122T001853Z: connection fakestore (<its message>)`; None if nothing to tell."""
     run = report.get("latest_run")
     if not run:
         return None
+    if run.get("failed_connection"):
+        connection = run["failed_connection"]
+        subject = f"[DQ] {run_outcome(run['status'], connection)} {run['environment']} {run['run_id']}: "
+        subject += f"connection {connection}"
+        reason = (run.get("message") or "").removeprefix(f"connection {connection}: ")  # said already
+        return subject + (f" ({reason[:80]})" if reason else "")
     blocking, warnings = len(report["blocking_failures"]), len(report["warnings"])
     if run["status"] != "failed" and not blocking and not warnings:
         return None
@@ -117,10 +131,13 @@ def digest_body(report: dict[str, Any], html_path: Path | None = None) -> str:
     run = report["latest_run"]
     blocking, warnings = report["blocking_failures"], report["warnings"]
     lines = [
-        f"Data-quality gate, environment {run['environment']}, run {run['run_id']}: {run['status'].upper()}",
+        f"Data-quality gate, environment {run['environment']}, run {run['run_id']}: "
+        + run_outcome(run["status"], run.get("failed_connection")),
         f"Started {_when(run['started_at'])}, finished {_when(run['finished_at'])}. "
         + promotion_note(run["promoted"], run["status"]),
     ]
+    if run.get("failed_connection"):
+        lines.append(sync_failure_note(run["failed_connection"]))
     if run.get("message"):
         lines.append(f"Why: {run['message']}")
     lines.append(

@@ -25,6 +25,20 @@ def promotion_note(promoted: bool, status: str | None = None) -> str:
     return PROMOTED_NOTE if promoted else BLOCKED_NOTE
 
 
+def run_outcome(status: str, failed_connection: str | None = None) -> str:
+    """A run's outcome in capitals, as the report's banner and the digest's subject say it."""
+    return "SYNC FAILED" if failed_connection else status.upper()
+
+
+def sync_failure_note(connection: str) -> str:
+    """What a failed sync did, and did not do, in two sentences."""
+    return (
+        f"The sync of connection {connection} failed, so nothing was released: no load was pinned "
+        "and no check ran. Connections synced before it keep their data in raw; the next run "
+        "releases it."
+    )
+
+
 def plural(count: int, word: str) -> str:
     """'1 warning', '2 warnings', '1,342 rows'."""
     return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"

@@ -38,6 +38,7 @@ class GateRun:
     data_docs: str | None = None
     message: str | None = None
     bytes_billed: dict[str, Any] = field(default_factory=dict)  # on BigQuery (RunSummary.bytes_billed)
+    failed_connection: str | None = None  # the connection whose sync failed (nothing was released)
 
 
 def collect_evidence(
@@ -86,11 +87,11 @@ def record(
     ensure_dq_schema(con)
     blocking, warnings = len(failing(checks, "block")), len(failing(checks, "warn"))
     con.execute(
-        "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, json(?), ?, ?, json(?))",
+        "INSERT INTO dq.gate_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, json(?), ?, ?, json(?), ?)",
         [
             run.run_id, run.environment, run.started_at, run.finished_at, run.status, run.promoted,
             len(checks), blocking, warnings, _json(run.loads), run.data_docs, run.message,
-            _json(run.bytes_billed or None),
+            _json(run.bytes_billed or None), run.failed_connection,
         ],
     )  # fmt: skip
     if checks:

@@ -68,6 +68,9 @@ ALTER TABLE dq.quarantine ADD COLUMN IF NOT EXISTS record_id VARCHAR;
 -- on BigQuery, what the run billed: {"models": {model: bytes}, "checks": {suite: bytes}, "pipeline": bytes}
 -- (a value is null where no job reported its bytes); NULL on DuckDB and in runs before this column
 ALTER TABLE dq.gate_runs ADD COLUMN IF NOT EXISTS bytes_billed JSON;
+-- a run whose sync failed (status failed, nothing released): the connection that failed; its line is
+-- the message. NULL for every other run, and in runs before this column
+ALTER TABLE dq.gate_runs ADD COLUMN IF NOT EXISTS failed_connection VARCHAR;
 """
 
 

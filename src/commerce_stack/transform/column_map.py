@@ -45,14 +45,16 @@ def project_context() -> Iterator[Any]:
     Every variable config.yaml reads is unset (so a pinned load or LINNWORKS_BASE_CURRENCY in the
     shell cannot change the page) except the warehouse path, pointed at a file in a temporary
     folder: loading and lineage never open it, and its stem keeps the catalog name `warehouse`."""
-    from sqlmesh import Context
+    from commerce_stack.transform.project import load_project
 
-    names = set(re.findall(r"env_var\(\s*['\"](\w+)['\"]", (project_dir() / "config.yaml").read_text()))
+    config = project_dir() / "config.yaml"  # a missing one is SQLMesh's to report
+    text = config.read_text() if config.is_file() else ""
+    names = set(re.findall(r"env_var\(\s*['\"](\w+)['\"]", text))
     saved = {name: os.environ.pop(name) for name in names if name in os.environ}
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["COMMERCE_WAREHOUSE_PATH"] = os.path.join(tmp, "warehouse.duckdb")
         try:
-            ctx = Context(paths=str(project_dir()), gateway="duckdb")
+            ctx = load_project("duckdb")
             try:
                 yield ctx
             finally:

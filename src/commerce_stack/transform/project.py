@@ -8,9 +8,28 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from commerce_stack.errors import one_line
 from commerce_stack.paths import project_dir, warehouse_path
+from commerce_stack.pipeline import PipelineError
 from commerce_stack.transform.loads import SourceLoad
 from commerce_stack.warehouse import gateway, on_bigquery, state_path
+
+
+class ProjectLoadError(PipelineError):
+    """The SQLMesh project does not load (a model that does not parse, a bad config.yaml)."""
+
+
+def load_project(gateway_name: str) -> Any:
+    """SQLMesh's Context for the project; ProjectLoadError, in one line naming the project and
+    SQLMesh's reason (its first file and line), when it does not load."""
+    from sqlmesh import Context
+
+    try:
+        return Context(paths=str(project_dir()), gateway=gateway_name)
+    except Exception as error:
+        raise ProjectLoadError(
+            f"the SQLMesh project in {project_dir()} does not load: {one_line(str(error))}"
+        ) from error
 
 
 def pin_loads(loads: list[SourceLoad]) -> None:
@@ -27,9 +46,7 @@ def pin_loads(loads: list[SourceLoad]) -> None:
 def sqlmesh_context() -> Iterator[Any]:
     """The project, loaded once for a run's plans; its connections are closed after each plan
     (DuckDB allows one writer, and GX opens the file next) and reopen when it plans again."""
-    from sqlmesh import Context
-
-    ctx = Context(paths=str(project_dir()), gateway=gateway())
+    ctx = load_project(gateway())
     try:
         yield ctx
     finally:

@@ -66,6 +66,9 @@ class Segment:
     kind: str  # blocking | warnings
 
 
+NOTHING_EVALUATED = ("failed", "interrupted")  # run statuses drawn as a grey word, not a bar
+
+
 @dataclass(frozen=True)
 class Bar:
     x: float
@@ -73,10 +76,11 @@ class Bar:
     centre: float
     tip: str
     segments: list[Segment]
-    failed: bool  # the run failed before it evaluated anything
+    failed: bool  # the run failed (or was interrupted) before it evaluated anything
     all_passed: bool
     date: str
     clock: str
+    word: str = "failed"  # said on a failed bar: failed | interrupted
 
 
 @dataclass(frozen=True)
@@ -116,10 +120,11 @@ def failures_chart(runs: list[HistoryRun]) -> FailuresChart:
                 centre=round(x + width / 2, 1),
                 tip=f"{r.run_id} {r.status.upper()}: {r.blocking_failures} blocking, {r.warnings} warnings",
                 segments=segments,
-                failed=r.status == "failed",
-                all_passed=r.status != "failed" and not segments,
+                failed=r.status in NOTHING_EVALUATED,
+                all_passed=r.status not in NOTHING_EVALUATED and not segments,
                 date=date,
                 clock=clock,
+                word=r.status,
             )
         )
     return FailuresChart(

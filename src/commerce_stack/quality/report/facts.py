@@ -73,6 +73,7 @@ class LatestRun:
     message: str | None
     previous_run_id: str | None
     bytes_billed: dict[str, Any] | None = None  # on BigQuery: what the run billed (dq.gate_runs)
+    failed_connection: str | None = None  # its sync failed there: nothing was released
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class HistoryRun:
     blocking_failures: int
     warnings: int
     message: str | None
+    failed_connection: str | None = None
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ def _run_facts(run: GateRunRecord) -> dict[str, Any]:
         "blocking_failures": run.blocking_failures,
         "warnings": run.warnings,
         "message": run.message,
+        "failed_connection": run.failed_connection,
     }
 
 

@@ -69,6 +69,7 @@ class GateRunRecord:
     message: str | None
     # on BigQuery: {"models": {model: bytes}, "checks": {suite: bytes}, "pipeline": bytes}
     bytes_billed: dict[str, Any] | None = None
+    failed_connection: str | None = None  # the connection whose sync failed (then nothing ran after)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,8 @@ _RUN_COLUMNS = (
     "run_id, environment, started_at, finished_at, status, promoted, checks_total, blocking_failures, "
     "warnings, loads, data_docs, message"
 )
+# added to dq.gate_runs after its first release: a history written before one reads NULL there
+_LATER_RUN_COLUMNS = ("bytes_billed", "failed_connection")
 
 
 def _run(row: dict[str, Any]) -> GateRunRecord:
@@ -175,6 +178,7 @@ def _run(row: dict[str, Any]) -> GateRunRecord:
         data_docs=row["data_docs"],
         message=row["message"],
         bytes_billed=billed if isinstance(billed := _json_value(row.get("bytes_billed")), dict) else None,
+        failed_connection=row.get("failed_connection"),
     )
 
 
@@ -194,9 +198,10 @@ class DQHistory:
     def __init__(self, con: Connection) -> None:
         self.con = con
         self.tables = set(tables(con, "dq"))
-        # a history written before dq.gate_runs had bytes_billed reads NULL there
-        billed = "gate_runs" in self.tables and "bytes_billed" in columns(con, "dq", "gate_runs")
-        self.run_columns = _RUN_COLUMNS + (", bytes_billed" if billed else ", NULL AS bytes_billed")
+        present = set(columns(con, "dq", "gate_runs")) if "gate_runs" in self.tables else set()
+        self.run_columns = _RUN_COLUMNS + "".join(
+            f", {name}" if name in present else f", NULL AS {name}" for name in _LATER_RUN_COLUMNS
+        )
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cursor = self.con.execute(sql, params or [])

@@ -14,7 +14,15 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from commerce_stack.quality.formatting import NO_VALUE, percent, plural, promotion_note, when
+from commerce_stack.quality.formatting import (
+    NO_VALUE,
+    percent,
+    plural,
+    promotion_note,
+    run_outcome,
+    sync_failure_note,
+    when,
+)
 from commerce_stack.quality.report.charts import failures_chart, row_count_chart
 from commerce_stack.quality.report.facts import FailingCheck, Report
 
@@ -135,7 +143,8 @@ def _environment() -> Environment:
     env.globals.update(
         {
             f.__name__: f
-            for f in (promotion_note, unexpected, samples_caption, sample_columns, recurrence_text)
+            for f in (promotion_note, run_outcome, sync_failure_note, unexpected, samples_caption)
+            + (sample_columns, recurrence_text)
             + (failures_chart, row_count_chart)
         }
     )
