@@ -28,7 +28,8 @@ from commerce_stack.airbyte_config import SourceConfig
 from commerce_stack.secret_forms import SecretMask
 
 PUMP_DRAIN_SECONDS = 30
-UNWRAPPED_COLUMNS = 1_000_000
+# wider than any URL a connector logs, narrow enough: rich pads some lines (PyAirbyte's progress) to it
+UNWRAPPED_COLUMNS = 4096
 SECRETS = SecretMask()  # the run's secrets, added as each connection's spec names them
 
 
