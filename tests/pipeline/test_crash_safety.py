@@ -169,6 +169,31 @@ def _tinyerp_mid_backfill(chain: Chain, evidence: dict[str, Any]) -> str:
     return "tinyerp mid-backfill"
 
 
+@dataclass
+class Finished:
+    returncode: int
+    output: str
+
+
+def _last_run_with_a_second_beside_it(chain: Chain) -> tuple[Finished, Finished]:
+    """The run that goes through: paused once synced, while a second run is started beside it
+    (which must stop at once, naming it), then let go on to the end."""
+    process, log = chain.start(**{VARIABLE: "sync-done"})
+    marker = chain.workdir / MARKER
+    chain.wait_until(lambda: marker.exists() and marker.read_text().strip() != "", process, log)
+    second = subprocess.run(
+        [sys.executable, "-m", "commerce_stack.cli", "run"],
+        cwd=ROOT,
+        env={**chain.pipeline.env, **secrets_env(chain.tiny), "FAKESTORE_BASE_URL": chain.sim.url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    os.kill(process.pid, signal.SIGCONT)
+    returncode = process.wait(timeout=DEADLINE_SECONDS)
+    return Finished(returncode, log.read_text()), Finished(second.returncode, second.stdout + second.stderr)
+
+
 # The points in the order a run passes them (connections in file-name order).
 STOP_POINTS_BEFORE_FAKESTORE = ["run-started", "simulators-started", "before-read:fakestore"]
 STOP_POINTS_AFTER_FAKESTORE = [
@@ -209,7 +234,7 @@ def chain(tmp_path_factory) -> dict[str, Any]:
         evidence["asked_again"] = _detail_calls(tiny.requests())
         evidence["left_after_next"] = sorted(p.name for p in (workdir / RUNNER_TMP).iterdir())
         killed += [chain.kill_at(point) for point in STOP_POINTS_AFTER_SYNC]
-        evidence["final"] = chain.pipeline.run(sim=sim, tiny=tiny, **secrets_env(tiny))
+        evidence["final"], evidence["second"] = _last_run_with_a_second_beside_it(chain)
     evidence["pipeline"] = chain.pipeline
     evidence["workdir"] = workdir
     return evidence
@@ -257,6 +282,15 @@ def test_after_the_crashes_a_run_promotes_and_records_every_killed_run_as_interr
     summaries = [json.loads(p.read_text()) for p in sorted((pipeline.workdir / "runs").glob("*.json"))]
     assert [s["status"] for s in summaries].count("running") == 0
     assert [s["status"] for s in summaries].count("interrupted") == 20
+
+
+def test_a_second_run_beside_the_last_stops_at_once_naming_it_and_the_first_completes(chain):
+    second, final = chain["second"], chain["final"]
+    assert second.returncode == 1, second.output
+    (line,) = [line for line in second.output.splitlines() if line.strip()]
+    assert line.startswith("error: another pipeline run is in progress on this warehouse (pid "), line
+    assert "`commerce-stack run`" in line or "cli.py run`" in line, line
+    assert final.returncode == 0 and "promoted to prod:" in final.output, final.output[-3000:]
 
 
 def test_after_the_crashes_prod_serves_the_marts_of_a_clean_run(chain, baseline: Baseline):
@@ -326,8 +360,9 @@ def test_a_configuration_file_left_by_a_killed_read_is_gone_after_the_next_run(c
 def test_after_the_chain_no_secret_is_anywhere_in_any_form(chain):
     mask = SecretMask(SECRETS)
     workdir: Path = chain["workdir"]
-    findings = in_text(mask, "final run output", chain["final"].output)
+    findings = in_text(mask, "last run output", chain["final"].output)
     findings += in_files(mask, workdir)  # every run's log, summaries, state, report, runner folders
     findings += in_warehouse(mask, workdir / "warehouse.duckdb")
+    findings += in_text(mask, "second run output", chain["second"].output)
     assert findings == []
-    assert len(list(workdir.glob("run-*.log"))) == 20
+    assert len(list(workdir.glob("run-*.log"))) == 21

@@ -268,14 +268,22 @@ def test_a_warning_only_failure_promotes_and_is_reported(baseline, workdir, inbo
 def test_a_record_that_cannot_be_typed_is_quarantined_with_its_reason_and_nothing_is_lost(
     baseline, workdir, inbox
 ):
+    # A field that changed type (quantity "abc") and a field the API never had (couponCode).
     with FakeStoreSimulator(seed=42, profile="reference") as sim:
         sim.upsert_record(
             "carts",
-            {"id": 8, "userId": 1, "date": "2020-03-03T00:00:00.000Z",
+            {"id": 8, "userId": 1, "date": "2020-03-03T00:00:00.000Z", "couponCode": "SPRING",
              "products": [{"productId": 1, "quantity": "abc"}, {"productId": 2, "quantity": 1}], "__v": 0},
         )  # fmt: skip
         completed = _sync_run(workdir, sim, inbox)
     assert completed.returncode == 0, completed.stdout
+    # the unknown field is not a column of raw (the catalog's schema decides them): nothing breaks
+    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
+        raw_columns = {c.lower() for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'raw_fakestore' AND table_name = 'carts'"
+        ).fetchall()}  # fmt: skip
+    assert "couponcode" not in raw_columns and {"id", "userid", "products"} <= raw_columns
     assert "quarantined 1 new record(s)" in completed.stdout
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         kept = con.execute(
