@@ -3,9 +3,10 @@
 One warehouse, a chain of runs from nothing. Each run is killed at the next point: told to stop
 itself there (COMMERCE_STACK_STOP_AT, pipeline/stops.py), or caught in the middle of a read by a
 simulator's own fault switch; then its whole process group (connectors, runner, checkpoint,
-simulators) gets SIGKILL, and the next run starts. After the last point one run goes through. Its
-marts must equal the baseline's (a clean run of the same data), raw must hold every record without
-a gap or a duplicate the sync ids do not explain, and `dq` must show every killed run.
+simulators) gets SIGKILL, and the next run starts. After the last point one run goes through (a
+second run started beside it stops at once, naming it). Its marts must equal the baseline's (a
+clean run of the same data), raw must hold every record without a gap or a duplicate the sync ids
+do not explain, and `dq` must show every killed run.
 
 FakeStore and TinyERP are served by simulators started here, with the seeds the pipeline's own use
 (the baseline's data), so their faults can be switched; Linnworks' is the pipeline's own. The
