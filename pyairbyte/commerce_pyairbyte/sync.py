@@ -243,8 +243,8 @@ def _run_connection(
         source.set_config(configuration)  # validated against the connector's spec
     except Exception as error:
         raise _check_failed(connection.name, error, fix) from error
-    # An Airbyte instance checks a source when it is set up, not before each sync: no `check`
-    # process on a sync's way; only a connector run that fails asks `check` why (a wrong token...).
+    # No `check` before the read (one more connector process per connection and run): a failed
+    # discover or read is the signal, and only then does `check` run, for the line naming the fix.
     explained = partial(_explained_by_check, connection.name, source, fix)
     with explained():
         catalog = known.catalog(source_cfg, source)
