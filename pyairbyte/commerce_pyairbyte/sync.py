@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +215,28 @@ def _secret_variables(source_cfg: Any, spec: dict[str, Any]) -> str:
     return f"check {', '.join(names)} (read by {where})" if names else f"check {where}"
 
 
+def _check_failed(connection: str, error: Exception, fix: str) -> SyncError:
+    """The one line for a source whose configuration, or `check`, failed."""
+    # PyAirbyte keeps the connector's own words in the error's context, not in its text
+    reason = (getattr(error, "context", None) or {}).get("failure_reason") or error
+    return SyncError(f"connection {connection}: check failed: {reason}; {fix}")
+
+
+@contextmanager
+def _explained_by_check(connection: str, source: Any, fix: str) -> Iterator[None]:
+    """Around a connector run (discover, read): when it fails, `check` runs, and if that fails too,
+    its message (which names what to fix) replaces the run's error; otherwise that error goes on."""
+    try:
+        yield
+    except Exception as error:
+        print(file=sys.stderr)  # a failed read leaves PyAirbyte's progress view without its line end
+        try:
+            source.check()
+        except Exception as failed:
+            raise _check_failed(connection, failed, fix) from error
+        raise
+
+
 def run_connection(
     connection: ConnectionConfig, warehouse: RawWarehouse, cache_dir: Path
 ) -> ConnectionResult:
@@ -245,19 +268,21 @@ def _run_connection(
     spec = known.spec(source_cfg, source).connectionSpecification
     configuration = type_by_spec(source_cfg.configuration, spec, f"sources/{source_cfg.name}.yaml")
     SECRETS.add(source_secrets(source_cfg, configuration, spec))  # before the connector first runs
+    fix = _secret_variables(source_cfg, spec)
     try:
         source.set_config(configuration)  # validated against the connector's spec
-        source.check()  # PyAirbyte raises with the connector's own message
     except Exception as error:
-        fix = _secret_variables(source_cfg, spec)
-        # PyAirbyte keeps the connector's own words in the error's context, not in its text
-        reason = (getattr(error, "context", None) or {}).get("failure_reason") or error
-        raise SyncError(f"connection {connection.name}: check failed: {reason}; {fix}") from error
-    catalog = known.catalog(source_cfg, source)
+        raise _check_failed(connection.name, error, fix) from error
+    # No `check` before the read (one more connector process per connection and run): a failed
+    # discover or read is the signal, and only then does `check` run, for the line naming the fix.
+    explained = partial(_explained_by_check, connection.name, source, fix)
+    with explained():
+        catalog = known.catalog(source_cfg, source)
     try:
         _check_declaration(connection.streams, catalog, connection.name)
     except SyncError:  # the connector may offer more with this configuration: ask it again
-        catalog = known.catalog(source_cfg, source, refresh=True)
+        with explained():
+            catalog = known.catalog(source_cfg, source, refresh=True)
         _check_declaration(connection.streams, catalog, connection.name)
 
     stream_names = [s.name for s in connection.streams]
@@ -284,13 +309,16 @@ def _run_connection(
                 f"    reading {', '.join(names)} (write {strategy}{', forced full refresh' if force else ''})"
             )
             try:
-                read = source.read(
-                    cache=cache,
-                    streams=names,
-                    write_strategy=strategy,
-                    force_full_refresh=force,
-                    skip_validation=True,  # `check` above already validated the configuration
-                )
+                with explained():
+                    read = source.read(
+                        cache=cache,
+                        streams=names,
+                        write_strategy=strategy,
+                        force_full_refresh=force,
+                        skip_validation=True,  # set_config above validated the configuration
+                    )
+            except SyncError:  # the check that ran after the read failed names the fix
+                raise
             except Exception as error:
                 reason = _connector_reason(error) or error
                 raise SyncError(f"connection {connection.name}: read failed: {reason}") from error

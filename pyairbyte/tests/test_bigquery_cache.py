@@ -1,5 +1,5 @@
 """The BigQuery cache's credentials, clients and loads, without a BigQuery: nothing here connects.
-The end-to-end proof on the emulator is tests/bigquery/test_runner_bigquery.py (root environment)."""
+The end-to-end proof on the emulator is tests/bigquery/test_pipeline_on_emulator.py (root environment)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The runner's bookkeeping (row counts, sync ids, stream states) over the warehouse abstraction,
-on a DuckDB file; the same functions on BigQuery run in tests/bigquery/test_runner_bigquery.py."""
+on a DuckDB file; the same functions on BigQuery run in tests/bigquery/test_pipeline_on_emulator.py."""
 
 from __future__ import annotations
 

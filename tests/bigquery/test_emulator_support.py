@@ -94,3 +94,15 @@ def test_given_an_emulator_that_cannot_start_then_the_error_has_its_command_and_
     message = str(failure.value)
     assert "the BigQuery emulator did not start: it exited before its ready line (exit code 2)" in message
     assert "--no-such-option" in message.splitlines()[-1]  # argparse's own complaint, from its log
+
+
+def test_given_masked_columns_then_only_whether_they_hold_a_value_is_compared():
+    duck = _table(("a", Decimal("1"), datetime(2026, 1, 1, tzinfo=UTC)), ("b", Decimal("2"), None))
+    later = _table(("a", Decimal("1"), datetime(2026, 1, 2, tzinfo=UTC)), ("b", Decimal("2"), None))
+    missing = _table(("a", Decimal("1"), None), ("b", Decimal("2"), None))
+    masked = {"ordered_at"}
+    assert differences("marts.t", duck, later) != []
+    assert differences("marts.t", duck.masked(masked), later.masked(masked)) == []
+    assert differences("marts.t", duck.masked(masked), missing.masked(masked))[1] == (
+        "marts.t.ordered_at: 1 rows differ, e.g. order_key='a': True (DuckDB) vs False (emulator)"
+    )

@@ -1,12 +1,12 @@
 """The local BigQuery emulator (bigquery_emulator/, its own environment) for tests of the BigQuery
-path: start it, talk to it, fill its raw datasets, point SQLMesh at it.
+path: start it, talk to it, point SQLMesh at it, compare a table on both engines.
 
     with running_emulator(tmp_path / "bq") as url, rest_only_reads():
-        bq = client(url)
-        load_raw_layer(bq, warehouse)          # raw_<source> tables of a DuckDB warehouse
         for name, value in emulator_settings(url, tmp_path / "state.duckdb").items():
             monkeypatch.setenv(name, value)      # config.yaml's BigQuery gateway, at the emulator
+        sync({"COMMERCE_RAW_DESTINATION": "bigquery", ...})  # the runner fills raw_<source>
         release(summary)                         # the pipeline's plan, gate and promotion there
+        differences(name, duckdb_table(warehouse, name), bigquery_table(client(url), name))
 
 The emulator executes BigQuery SQL through sqlglot and DuckDB: what passes here proves the client,
 the DDL, the loads and SQLMesh's BigQuery path, not BigQuery's own semantics
@@ -15,18 +15,16 @@ the DDL, the loads and SQLMesh's BigQuery path, not BigQuery's own semantics
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import queue
 import subprocess
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from importlib.metadata import version
 from pathlib import Path
 from typing import IO, Any
@@ -183,16 +181,6 @@ def rest_only_reads() -> Iterator[None]:
 
 EXTERNAL_MODELS = ROOT / "external_models.yaml"
 
-# BigQuery spelling in external_models.yaml -> (load schema type, DuckDB types the warehouse may hold)
-_TYPES = {
-    "STRING": ("STRING", ("VARCHAR",)),
-    "INT64": ("INTEGER", ("BIGINT", "INTEGER")),
-    "BOOL": ("BOOLEAN", ("BOOLEAN",)),
-    "TIMESTAMP": ("TIMESTAMP", ("TIMESTAMP WITH TIME ZONE", "TIMESTAMP")),
-    "JSON": ("JSON", ("JSON",)),
-    "NUMERIC(38, 9)": ("NUMERIC", ("DECIMAL(38,9)",)),
-}
-
 
 @dataclass(frozen=True)
 class RawTable:
@@ -203,98 +191,6 @@ class RawTable:
 def raw_tables() -> list[RawTable]:
     """Every raw table the project reads, with the types it declares (external_models.yaml)."""
     return [RawTable(m["name"], m["columns"]) for m in yaml.safe_load(EXTERNAL_MODELS.read_text())]
-
-
-def _json_value(value: Any, bq_type: str) -> str:
-    """One value as NDJSON text that a BigQuery load types as `bq_type`, without losing anything:
-    JSON columns as the JSON itself (an object stays an object), NUMERIC as its exact decimal
-    string, TIMESTAMP as an ISO instant in UTC (a DuckDB TIMESTAMP without zone holds UTC: that is
-    how PyAirbyte writes `_airbyte_extracted_at`)."""
-    if value is None:
-        return "null"
-    if bq_type == "JSON":
-        json.loads(value)  # valid JSON, embedded as is (numbers keep their digits)
-        return value.replace("\n", " ")
-    if isinstance(value, Decimal):
-        return json.dumps(str(value))
-    if isinstance(value, datetime):
-        instant = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-        return json.dumps(instant.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _ndjson(con: duckdb.DuckDBPyConnection, table: RawTable) -> tuple[bytes, int]:
-    schema, name = table.name.split(".")
-    found = dict(
-        con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = ? AND table_name = ?",
-            [schema, name],
-        ).fetchall()
-    )
-    problems = [f"{c} missing in the warehouse" for c in table.columns if c not in found]
-    problems += [
-        f"{c} ({t}) not declared in external_models.yaml" for c, t in found.items() if c not in table.columns
-    ]
-    problems += [
-        f"{c} is {found[c]} in the warehouse but {t} in external_models.yaml"
-        for c, t in table.columns.items()
-        if c in found and found[c] not in _TYPES[t][1]
-    ]
-    if problems:
-        raise AssertionError(
-            f"{table.name}: the raw layout differs from its declaration: {'; '.join(problems)}"
-        )
-    columns = list(table.columns)
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    rows = con.execute(f"SELECT {quoted} FROM {table.name}").fetchall()
-    lines = [
-        "{"
-        + ",".join(
-            f"{json.dumps(c)}:{_json_value(v, table.columns[c])}" for c, v in zip(columns, row, strict=True)
-        )
-        + "}\n"
-        for row in rows
-    ]
-    return "".join(lines).encode(), len(rows)
-
-
-def load_raw_layer(bq: Any, warehouse: Path) -> dict[str, int]:
-    """Copy every raw table external_models.yaml declares from the DuckDB `warehouse` into the
-    emulator's datasets of the same names, typed as declared, through load jobs of NDJSON (the
-    multipart upload the BigQuery client makes). Stands in for the runner's BigQuery path.
-    Returns the rows loaded per table. PyAirbyte's own bookkeeping tables (`_airbyte_state`, ...)
-    are not read by the project and are not copied."""
-    from google.cloud import bigquery
-
-    loaded: dict[str, int] = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for table in raw_tables():
-            dataset = table.name.split(".")[0]
-            bq.create_dataset(bigquery.Dataset(f"{PROJECT}.{dataset}"), exists_ok=True)
-            schema = [
-                bigquery.SchemaField(
-                    c,
-                    _TYPES[t][0],
-                    precision=38 if t.startswith("NUMERIC") else None,
-                    scale=9 if t.startswith("NUMERIC") else None,
-                )
-                for c, t in table.columns.items()
-            ]
-            data, rows = _ndjson(con, table)
-            job = bq.load_table_from_file(
-                io.BytesIO(data),
-                f"{PROJECT}.{table.name}",
-                size=len(data),
-                job_config=bigquery.LoadJobConfig(
-                    source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
-                    schema=schema,
-                    write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
-                ),
-            )
-            job.result()
-            loaded[table.name] = rows
-    return loaded
 
 
 # --- SQLMesh --------------------------------------------------------------------------------------
@@ -370,6 +266,16 @@ class Table:
     @property
     def families(self) -> list[tuple[str, str]]:
         return [(name, family) for name, family, _ in self.columns]
+
+    def masked(self, columns: Collection[str]) -> Table:
+        """The same table with `columns` reduced to whether they hold a value (True) or NULL
+        (False): for columns that differ by design between two builds, such as when a load ran."""
+        hidden = [name in columns for name, _, _ in self.columns]
+        rows = [
+            tuple((value is not None) if h else value for value, h in zip(row, hidden, strict=True))
+            for row in self.rows
+        ]
+        return Table(self.columns, rows)
 
 
 def _normal(value: Any, family: str) -> Any:
