@@ -20,11 +20,15 @@ from support.smtp import smtp_server
 from commerce_simulators.fakestore import FakeStoreSimulator
 from commerce_stack.warehouse import fingerprints, row_counts
 
-FAILURE = (
-    "connection fakestore: check failed: 'Stream products is not available: Exhausted available request "
-    "attempts. Please see logs for more details. Exception: HTTP Status Code: 503. Error: Service "
-    "unavailable.'; check airbyte_config/sources/fakestore.yaml"
-)
+
+def _failure(api_url: str) -> str:
+    """The runner's line: the connector's own words for a source that keeps answering 503."""
+    return (
+        "connection fakestore: check failed: 'Stream products is not available: Exhausted available "
+        f"request attempts. Please see logs for more details. Exception: FakeStore API at {api_url}/products "
+        "kept answering a server error (HTTP 5xx): the service seems down. Check its status and sync again "
+        "later, or base_url (FAKESTORE_BASE_URL).'; check airbyte_config/sources/fakestore.yaml"
+    )
 
 
 def _gate_runs(warehouse: Path) -> list[tuple]:
@@ -57,19 +61,26 @@ def failed(baseline: Baseline, tmp_path_factory):
         completed = commerce_stack("run", "--connection", "linnworks", "--connection", "fakestore", env=env)
         mails = inbox.messages()
     summary = json.loads(max((workdir / "runs").glob("2*.json"), key=lambda p: p.stat().st_mtime).read_text())
-    return {"completed": completed, "mails": mails, "summary": summary, "workdir": workdir}
+    failure = _failure(api.url.rstrip("/"))
+    return {
+        "completed": completed,
+        "mails": mails,
+        "summary": summary,
+        "workdir": workdir,
+        "failure": failure,
+    }
 
 
 def test_the_run_fails_in_one_line_and_says_what_it_kept(failed):
     completed, summary = failed["completed"], failed["summary"]
     assert completed.returncode == 1, completed.stdout
     assert "Traceback" not in completed.stdout
-    assert f"SYNC FAILED: {FAILURE}" in completed.stdout.splitlines()
+    assert f"SYNC FAILED: {failed['failure']}" in completed.stdout.splitlines()
     assert "  synced before it, their data kept in raw for the next release: linnworks" in completed.stdout
     assert summary["status"] == "failed"
     assert summary["sync_failure"] == {
         "connection": "fakestore",
-        "message": FAILURE,
+        "message": failed["failure"],
         "synced_before": ["linnworks"],
     }
     assert summary["loads"] == {} and summary["checks_total"] == 0 and not summary["promoted"]
@@ -81,7 +92,8 @@ def test_the_failed_sync_is_a_run_of_the_history_and_prod_is_untouched(failed, b
     assert after[:-1] == before
     # no load pinned, no check run, no Data Docs: only what happened
     assert after[-1] == (
-        failed["summary"]["run_id"], "candidate", "failed", False, 0, 0, 0, "{}", None, FAILURE, "fakestore"
+        failed["summary"]["run_id"], "candidate", "failed", False, 0, 0, 0, "{}", None, failed["failure"],
+        "fakestore",
     )  # fmt: skip
     assert fingerprints("marts", warehouse) == fingerprints("marts", baseline.pipeline.warehouse)
     # Linnworks synced before FakeStore failed: what it read stays in raw for the next release
@@ -104,7 +116,7 @@ def test_the_report_shows_the_failed_sync_first(failed):
         failed["summary"]["run_id"],
         "failed",
         "fakestore",
-        FAILURE,
+        failed["failure"],
     )
     assert latest["loads"] == {} and latest["checks_total"] == 0 and not latest["promoted"]
     assert report["history"]["runs"][-1]["failed_connection"] == "fakestore"
@@ -121,9 +133,11 @@ def test_the_report_shows_the_failed_sync_first(failed):
 def test_one_digest_says_the_sync_failed(failed):
     (mail,) = failed["mails"]
     run_id = failed["summary"]["run_id"]
-    reason = FAILURE.removeprefix("connection fakestore: ")[:80]  # the subject names the connection once
+    reason = failed["failure"].removeprefix("connection fakestore: ")[
+        :80
+    ]  # the subject names the connection once
     assert mail["Subject"] == f"[DQ] SYNC FAILED candidate {run_id}: connection fakestore ({reason})"
     body = mail.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
     assert f"Data-quality gate, environment candidate, run {run_id}: SYNC FAILED\n" in body
     assert "The sync of connection fakestore failed, so nothing was released: no load was pinned" in body
-    assert f"Why: {FAILURE}\n" in body
+    assert f"Why: {failed['failure']}\n" in body
