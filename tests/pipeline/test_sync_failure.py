@@ -127,15 +127,14 @@ def test_the_report_shows_the_failed_sync_first(failed):
         f'<p class="message" id="sync-failure">The sync of connection fakestore failed at {finished}.</p>'
         in page
     )
-    assert "HTTP Status Code: 503. Error: Service unavailable." in page
+    assert "kept answering a server error (HTTP 5xx): the service seems down." in page
 
 
 def test_one_digest_says_the_sync_failed(failed):
     (mail,) = failed["mails"]
     run_id = failed["summary"]["run_id"]
-    reason = failed["failure"].removeprefix("connection fakestore: ")[
-        :80
-    ]  # the subject names the connection once
+    # the subject names the connection once
+    reason = failed["failure"].removeprefix("connection fakestore: ")[:80]
     assert mail["Subject"] == f"[DQ] SYNC FAILED candidate {run_id}: connection fakestore ({reason})"
     body = mail.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
     assert f"Data-quality gate, environment candidate, run {run_id}: SYNC FAILED\n" in body
