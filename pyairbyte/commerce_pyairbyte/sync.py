@@ -26,7 +26,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -222,21 +221,6 @@ def _check_failed(connection: str, error: Exception, fix: str) -> SyncError:
     return SyncError(f"connection {connection}: check failed: {reason}; {fix}")
 
 
-@contextmanager
-def _explained_by_check(connection: str, source: Any, fix: str) -> Iterator[None]:
-    """Around a connector run (discover, read): when it fails, `check` runs, and if that fails too,
-    its message (which names what to fix) replaces the run's error; otherwise that error goes on."""
-    try:
-        yield
-    except Exception as error:
-        print(file=sys.stderr)  # a failed read leaves PyAirbyte's progress view without its line end
-        try:
-            source.check()
-        except Exception as failed:
-            raise _check_failed(connection, failed, fix) from error
-        raise
-
-
 def run_connection(
     connection: ConnectionConfig, warehouse: RawWarehouse, cache_dir: Path
 ) -> ConnectionResult:
@@ -271,18 +255,17 @@ def _run_connection(
     fix = _secret_variables(source_cfg, spec)
     try:
         source.set_config(configuration)  # validated against the connector's spec
+        # `check` before every read costs a connector process, but a source that is down or
+        # refuses the credentials fails here on one request: the read, stream after stream, would
+        # pay each stream's whole retry budget (FakeStore's carts: one request per month, minutes).
+        source.check()
     except Exception as error:
         raise _check_failed(connection.name, error, fix) from error
-    # No `check` before the read (one more connector process per connection and run): a failed
-    # discover or read is the signal, and only then does `check` run, for the line naming the fix.
-    explained = partial(_explained_by_check, connection.name, source, fix)
-    with explained():
-        catalog = known.catalog(source_cfg, source)
+    catalog = known.catalog(source_cfg, source)
     try:
         _check_declaration(connection.streams, catalog, connection.name)
     except SyncError:  # the connector may offer more with this configuration: ask it again
-        with explained():
-            catalog = known.catalog(source_cfg, source, refresh=True)
+        catalog = known.catalog(source_cfg, source, refresh=True)
         _check_declaration(connection.streams, catalog, connection.name)
 
     stream_names = [s.name for s in connection.streams]
@@ -309,16 +292,13 @@ def _run_connection(
                 f"    reading {', '.join(names)} (write {strategy}{', forced full refresh' if force else ''})"
             )
             try:
-                with explained():
-                    read = source.read(
-                        cache=cache,
-                        streams=names,
-                        write_strategy=strategy,
-                        force_full_refresh=force,
-                        skip_validation=True,  # set_config above validated the configuration
-                    )
-            except SyncError:  # the check that ran after the read failed names the fix
-                raise
+                read = source.read(
+                    cache=cache,
+                    streams=names,
+                    write_strategy=strategy,
+                    force_full_refresh=force,
+                    skip_validation=True,  # `check` above validated the configuration
+                )
             except Exception as error:
                 reason = _connector_reason(error) or error
                 raise SyncError(f"connection {connection.name}: read failed: {reason}") from error

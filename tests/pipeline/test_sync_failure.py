@@ -60,8 +60,8 @@ def failed(baseline: Baseline, tmp_path_factory):
         }
         completed = commerce_stack("run", "--connection", "linnworks", "--connection", "fakestore", env=env)
         mails = inbox.messages()
+        failure = _failure(api.url.rstrip("/"))
     summary = json.loads(max((workdir / "runs").glob("2*.json"), key=lambda p: p.stat().st_mtime).read_text())
-    failure = _failure(api.url.rstrip("/"))
     return {
         "completed": completed,
         "mails": mails,
