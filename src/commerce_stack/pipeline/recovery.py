@@ -16,7 +16,7 @@ import json
 from commerce_stack.paths import runs_dir
 from commerce_stack.pipeline.summary import RunSummary, started_at, write_summary
 from commerce_stack.quality.history import GateRun
-from commerce_stack.warehouse import connect
+from commerce_stack.warehouse import Connection, connect
 
 
 def _dead_runs(current_run_id: str) -> list[RunSummary]:
@@ -31,9 +31,10 @@ def _dead_runs(current_run_id: str) -> list[RunSummary]:
     return found
 
 
-def _recorded(con: object, run_ids: list[str]) -> set[str]:
+def _recorded(con: Connection, run_ids: list[str]) -> set[str]:
+    """The runs among `run_ids` that wrote their own gate run before they died."""
     placeholders = ", ".join("?" for _ in run_ids)
-    rows = con.execute(  # type: ignore[attr-defined]
+    rows = con.execute(
         f"SELECT DISTINCT run_id FROM dq.gate_runs WHERE run_id IN ({placeholders})", run_ids
     ).fetchall()
     return {run_id for (run_id,) in rows}
