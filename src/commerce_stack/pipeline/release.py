@@ -141,7 +141,8 @@ class _Release:
     ) -> str:
         from commerce_stack.quality.audits import audit_checks
         from commerce_stack.quality.gate import Checkpoint, suites_to_validate
-        from commerce_stack.transform.project import AuditsFailed, plan, sqlmesh_context
+        from commerce_stack.transform.loads import THELOOK
+        from commerce_stack.transform.project import AuditsFailed, plan, reopen_new_days, sqlmesh_context
 
         summary, environment = self.summary, self.environment
         # The project is loaded once for both plans; the checkpoint's process starts now and
@@ -152,6 +153,11 @@ class _Release:
             started = time.monotonic()
             self.plan_started = datetime.now(UTC)
             try:
+                # thelook's new days, which SQLMesh's calendar took for built (docs/thelook.md §4)
+                served_thelook = served.loads.get(THELOOK) if served else None
+                reopened = reopen_new_days(project, served_thelook, candidate.loads.get(THELOOK, ""))
+                if reopened:
+                    print(f"thelook: days after {served_thelook} reopened in {len(reopened)} models")
                 planned = plan(environment, project)
             except AuditsFailed as failure:
                 self.checks = audit_checks(failure.failures, environment)
@@ -166,6 +172,7 @@ class _Release:
             self.environment_built = True
             reach(summary, "candidate-planned")
             summary.changed_models = planned.directly_modified + planned.indirectly_modified + planned.added
+            summary.evaluated = planned.evaluated
             if planned.has_changes:
                 print(f"directly modified: {', '.join(planned.directly_modified) or '-'}")
                 print(f"indirectly modified: {', '.join(planned.indirectly_modified) or '-'}")

@@ -6,8 +6,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from commerce_stack.environments import PROD
 from commerce_stack.errors import one_line
 from commerce_stack.paths import project_dir, warehouse_path
 from commerce_stack.pipeline import PipelineError
@@ -53,6 +55,32 @@ def sqlmesh_context() -> Iterator[Any]:
         ctx.close()
 
 
+def reopen_new_days(ctx: Any, since: str | None, through: str) -> list[str]:
+    """Mark the days thelook brought since prod's load (`since`, exclusive) up to `through` as not
+    built yet, for every model prod serves that reads thelook: SQLMesh then builds exactly those
+    days (and the models' lookback) in the next plan, where it would otherwise take them for
+    done. thelook's days do not arrive on the calendar SQLMesh schedules by (the generator adds a
+    simulated day per run; the public set can add past days), and its models read it by day, not
+    through a pinned variable that would rebuild every day (docs/thelook.md §4, DECISIONLOG).
+    Returns the names of the models reopened."""
+    from sqlmesh.utils.date import to_timestamp
+
+    if since is None or since[:10] >= through[:10]:
+        return []
+    prod = ctx.state_sync.get_environment(PROD)
+    if prod is None:
+        return []
+    reading = {name for name in ctx.models if ".stg_thelook__" in name}
+    for name in list(reading):
+        reading |= set(ctx.dag.downstream(name))
+    first = date.fromisoformat(since[:10]) + timedelta(days=1)
+    last = date.fromisoformat(through[:10]) + timedelta(days=1)
+    interval = (to_timestamp(first), to_timestamp(last))
+    snapshots = [s for s in prod.snapshots if s.name in reading]
+    ctx.state_sync.remove_intervals([(s, interval) for s in snapshots], remove_shared_versions=True)
+    return sorted(s.name for s in snapshots)
+
+
 @dataclass
 class PlanOutcome:
     environment: str
@@ -60,6 +88,9 @@ class PlanOutcome:
     indirectly_modified: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     backfilled: list[str] = field(default_factory=list)
+    # what the plan computed, per model (schema.table): its first and last interval's day, and how
+    # many daily intervals (one query per model: a FULL model's are one rebuild)
+    evaluated: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
@@ -157,6 +188,15 @@ def plan(environment: str, ctx: Any) -> PlanOutcome:
     built = ctx.plan_builder(environment, include_unmodified=environment != "prod").build()
     # Read what must be computed before applying: afterwards those intervals are filled.
     backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
+    evaluated = {
+        ".".join(s.snapshot_id.name.replace('"', "").split(".")[-2:]): {
+            "first": _day(min(i[0] for i in s.intervals)),
+            "last": _day(max(i[0] for i in s.intervals)),
+            "intervals": len(s.intervals),
+        }
+        for s in built.missing_intervals
+        if s.intervals
+    }
     with _capturing_failed_models() as failed:
         try:
             ctx.apply(built)
@@ -174,4 +214,9 @@ def plan(environment: str, ctx: Any) -> PlanOutcome:
         indirectly_modified=_names(indirect),
         added=_names(built.context_diff.added),
         backfilled=backfill,
+        evaluated=evaluated,
     )
+
+
+def _day(epoch_ms: int) -> str:
+    return datetime.fromtimestamp(epoch_ms / 1000, UTC).date().isoformat()

@@ -4,6 +4,7 @@ enumerations, its ten distribution centres, and the weights the public generator
 from __future__ import annotations
 
 SCHEMA = "raw_thelook"
+DEFAULT_SCALE = 0.003  # of the public set's size: ~300 orders and ~6,500 events in the history
 TABLES = (
     "distribution_centers",
     "products",

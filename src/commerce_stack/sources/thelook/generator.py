@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from commerce_stack.sources.thelook import catalog as c
+from commerce_stack.sources.thelook.catalog import DEFAULT_SCALE
 
 START_DAY = date(2025, 1, 1)  # the first generated day
 HISTORY_DAYS = 60  # what the first run generates
-DEFAULT_SCALE = 0.003  # of the public set's size: ~300 orders and ~6,500 events in the history
 PUBLIC_ORDERS = 100_000  # the public set, in round numbers: scale 1.0 gives that many in the history
 PUBLIC_PRODUCTS = 29_120
 USERS_PER_ORDER = 1.0
@@ -116,15 +116,14 @@ def _reference_data(con: duckdb.DuckDBPyConnection, scale: float, seed: int) -> 
         con,
         "products",
         frame,
-        "SELECT id, cost, category, concat_ws(' ', nullif(brand, ''), adjective, department || '''s', category),"
+        "SELECT id, cost, category,"
+        " concat_ws(' ', nullif(brand, ''), adjective, department || '''s', category),"
         " brand, retail_price, department, upper(md5(CAST(id AS VARCHAR))), dc FROM f",
     )
 
 
 def _products(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(
-        f"SELECT id, retail_price, cost FROM {c.SCHEMA}.products ORDER BY id"
-    ).fetchdf()
+    return con.execute(f"SELECT id, retail_price, cost FROM {c.SCHEMA}.products ORDER BY id").fetchdf()
 
 
 class _Day:
@@ -152,9 +151,7 @@ class _Day:
                 "location": _choice(rng, n, tuple(float(loc[6]) for loc in c.LOCATIONS)),
                 "street_number": rng.integers(1, 2000, n),
                 "street": np.array(c.STREETS)[rng.integers(0, len(c.STREETS), n)],
-                "traffic_source": np.array(c.USER_TRAFFIC_SOURCES)[
-                    _choice(rng, n, c.USER_TRAFFIC_WEIGHTS)
-                ],
+                "traffic_source": np.array(c.USER_TRAFFIC_SOURCES)[_choice(rng, n, c.USER_TRAFFIC_WEIGHTS)],
                 "created_at": self.t0 + np.sort(rng.integers(0, DAY, n)),
             }
         )
@@ -203,18 +200,26 @@ class _Day:
             {
                 "id": self.key + np.arange(1, m + unsold + 1),
                 "product_id": np.concatenate(
-                    [order_items["product_id"].to_numpy(), products["id"].to_numpy()[rng.integers(0, len(products), unsold)]]
+                    [
+                        order_items["product_id"].to_numpy(),
+                        products["id"].to_numpy()[rng.integers(0, len(products), unsold)],
+                    ]
                 ),
                 # a sold unit was received up to 20 hours before its sale (maybe the day before)
                 "created_at": np.concatenate(
-                    [per_item["created_at"].to_numpy() - rng.integers(60, 20 * 3600, m), self.t0 + rng.integers(0, DAY, unsold)]
+                    [
+                        per_item["created_at"].to_numpy() - rng.integers(60, 20 * 3600, m),
+                        self.t0 + rng.integers(0, DAY, unsold),
+                    ]
                 ),
                 "sold_at": np.concatenate([per_item["created_at"].to_numpy(), np.full(unsold, -1)]),
             }
         )
         return {"orders": orders, "order_items": order_items, "inventory_items": stock}
 
-    def sessions(self, orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
+    def sessions(
+        self, orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame
+    ) -> pd.DataFrame:
         """Web events, one row each, with its session's attributes repeated."""
         rng = self.rng
         first_product = order_items.groupby("order_id", sort=True)["product_id"].first()
@@ -304,13 +309,19 @@ class _Day:
         )
 
 
-_LOCATIONS_SQL = "(VALUES " + ", ".join(
-    f"({i}, '{country}', '{state}', '{city}', '{postal}', {lat}, {lon})"
-    for i, (country, state, city, postal, lat, lon, _) in enumerate(c.LOCATIONS)
-) + ") AS loc(i, country, state, city, postal_code, latitude, longitude)"
+_LOCATIONS_SQL = (
+    "(VALUES "
+    + ", ".join(
+        f"({i}, '{country}', '{state}', '{city}', '{postal}', {lat}, {lon})"
+        for i, (country, state, city, postal, lat, lon, _) in enumerate(c.LOCATIONS)
+    )
+    + ") AS loc(i, country, state, city, postal_code, latitude, longitude)"
+)
 
 
-def _draw_day(day: _Day, products: pd.DataFrame, pool: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+def _draw_day(
+    day: _Day, products: pd.DataFrame, pool: pd.DataFrame
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """One day's frames, and the user pool grown by its sign-ups."""
     users = day.users()
     pool = pd.concat([pool, users[["id", "gender", "created_at"]]], ignore_index=True)
@@ -327,7 +338,8 @@ def _write(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> d
         con,
         "users",
         frames["users"],
-        "SELECT f.id, first_name, last_name, lower(first_name || '.' || last_name) || '@' || domain, age, gender,"
+        "SELECT f.id, first_name, last_name, lower(first_name || '.' || last_name) || '@' || domain,"
+        " age, gender,"
         " loc.state, street_number || ' ' || street, loc.postal_code, loc.city, loc.country,"
         f" loc.latitude, loc.longitude, traffic_source, {_ts('created_at')},"
         " 'POINT(' || loc.longitude || ' ' || loc.latitude || ')'"
@@ -373,7 +385,8 @@ def _write(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> d
         "events",
         frames["events"],
         f"SELECT f.id, nullif(f.user_id, -1), f.seq, {session_id}, {_ts('f.created_at')},"
-        " concat_ws('.', f.ip_a, f.ip_b, f.ip_c, f.ip_d), coalesce(u.city, loc.city), coalesce(u.state, loc.state),"
+        " concat_ws('.', f.ip_a, f.ip_b, f.ip_c, f.ip_d), coalesce(u.city, loc.city),"
+        " coalesce(u.state, loc.state),"
         f" coalesce(u.postal_code, loc.postal_code), f.browser, f.traffic_source, {uri}, f.event_type"
         f" FROM f JOIN {c.SCHEMA}.products AS p ON p.id = f.product_id"
         f" JOIN {_LOCATIONS_SQL} ON loc.i = f.location"
