@@ -70,7 +70,7 @@ def reopen_new_days(ctx: Any, since: str | None, through: str) -> list[str]:
     prod = ctx.state_sync.get_environment(PROD)
     if prod is None:
         return []
-    reading = {name for name in ctx.models if ".stg_thelook__" in name}
+    reading = {name for name in ctx.models if "stg_thelook__" in name.replace('"', "")}
     for name in list(reading):
         reading |= set(ctx.dag.downstream(name))
     first = date.fromisoformat(since[:10]) + timedelta(days=1)
