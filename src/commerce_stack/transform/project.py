@@ -75,10 +75,20 @@ def reopen_new_days(ctx: Any, since: str | None, through: str) -> list[str]:
         reading |= set(ctx.dag.downstream(name))
     first = date.fromisoformat(since[:10]) + timedelta(days=1)
     last = date.fromisoformat(through[:10]) + timedelta(days=1)
-    interval = (to_timestamp(first), to_timestamp(last))
     snapshots = [s for s in prod.snapshots if s.name in reading]
-    ctx.state_sync.remove_intervals([(s, interval) for s in snapshots], remove_shared_versions=True)
+    ctx.state_sync.remove_intervals(
+        [
+            # a movement model dates a return when it happens, ahead of the day that wrote it:
+            # its days after the new ones are reopened too (empty but for those returns)
+            (s, (to_timestamp(first), to_timestamp(date.max if _DATED_AHEAD in s.name else last)))
+            for s in snapshots
+        ],
+        remove_shared_versions=True,
+    )
     return sorted(s.name for s in snapshots)
+
+
+_DATED_AHEAD = "fct_inventory_movements"
 
 
 @dataclass
