@@ -8,6 +8,7 @@ gateway and the external models (external_models.yaml) declare both spellings.
 from sqlglot import exp
 from sqlmesh import macro
 
+
 @macro()
 def thelook_table(evaluator, table: exp.Expression):
     """`raw_thelook.<table>` on the embedded DuckDB (the generator's replica), the public data set's

@@ -64,13 +64,15 @@ WITH unioned AS (
     traffic_source AS sub_channel
   FROM (
     SELECT
+      'users' AS read_from,
       traffic_source
     FROM staging.stg_thelook__users
     UNION ALL
     SELECT
+      'events' AS read_from,
       traffic_source
     FROM staging.stg_thelook__events
-  )
+  ) AS traffic_sources
 )
 SELECT
   CONCAT(

@@ -22,15 +22,34 @@ MODEL (
     unit_cost NUMERIC(18, 2),
     currency_code STRING
   ),
-  depends_on (marts.locations),
+  depends_on (
+    marts.locations
+  ),
   tags (marts, facts),
   audits (
-    not_null(columns := [movement_key, source, reason, quantity_change, moved_at, movement_date, product_key]),
+    not_null(
+      columns := [
+        movement_key,
+        source,
+        reason,
+        quantity_change,
+        moved_at,
+        movement_date,
+        product_key
+      ]
+    ),
     unique_values(columns := [movement_key]),
     assert_key_prefixed_by_source(key_column := movement_key),
-    accepted_values(column := reason, is_in := ['restock', 'sale', 'return', 'damage', 'snapshot_delta']),
+    accepted_values(
+      column := reason,
+      is_in := ['restock', 'sale', 'return', 'damage', 'snapshot_delta']
+    ),
     assert_movement_sign_matches_reason,
-    assert_foreign_key_exists(key_column := location_key, parent_model := marts.locations, parent_key := location_key),
+    assert_foreign_key_exists(
+      key_column := location_key,
+      parent_model := marts.locations,
+      parent_key := location_key
+    ),
     accepted_range_non_blocking(column := quantity_change, min_v := -100, max_v := 100)
   )
 );
@@ -111,7 +130,7 @@ WITH thelook_units AS (
       stock_level,
       unit_cost,
       currency_code,
-      LAG(stock_level) OVER (PARTITION BY stock_item_id, location_id ORDER BY snapshot_at, snapshot_id) AS previous_level
+      LAG(stock_level) OVER (PARTITION BY stock_item_id, location_id ORDER BY snapshot_at, snapshot_id) AS previous_level /* the level at the item's previous read there */
     FROM staging.stg_linnworks__stock_levels
   ) AS levels
   WHERE

@@ -36,7 +36,17 @@ MODEL (
   depends_on (marts.customers, marts.channels), /* the key audits read them */
   tags (marts, facts),
   audits (
-    not_null(columns := [order_key, source, order_date, order_status, is_cancelled, order_total, channel_key]),
+    not_null(
+      columns := [
+        order_key,
+        source,
+        order_date,
+        order_status,
+        is_cancelled,
+        order_total,
+        channel_key
+      ]
+    ),
     unique_values(columns := [order_key]),
     assert_key_prefixed_by_source(key_column := order_key),
     assert_foreign_key_exists(

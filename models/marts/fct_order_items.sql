@@ -26,7 +26,9 @@ MODEL (
     currency_code STRING,
     order_date DATE
   ),
-  depends_on (marts.products),
+  depends_on (
+    marts.products
+  ),
   tags (marts, facts),
   audits (
     not_null(columns := [order_line_key, order_key, source, product_key, order_date]),

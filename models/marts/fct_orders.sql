@@ -64,6 +64,9 @@ SELECT
   items.line_amount::NUMERIC(18, 2) AS line_amount /* quantity x unit_price: an order's lines add up to its items_amount */
 FROM marts.fct_order_headers AS headers
 LEFT JOIN marts.fct_order_items AS items
-  ON headers.order_key = items.order_key AND items.order_date BETWEEN @start_ds AND @end_ds
+  ON (
+    headers.order_key = items.order_key
+    AND items.order_date BETWEEN @start_ds AND @end_ds
+  )
 WHERE
   headers.order_date BETWEEN @start_ds AND @end_ds

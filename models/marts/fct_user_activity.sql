@@ -34,7 +34,18 @@ MODEL (
   depends_on (marts.customers, marts.channels),
   tags (marts, facts),
   audits (
-    not_null(columns := [event_key, source, session_id, step_in_session, event_type, event_at, event_date, is_anonymous]),
+    not_null(
+      columns := [
+        event_key,
+        source,
+        session_id,
+        step_in_session,
+        event_type,
+        event_at,
+        event_date,
+        is_anonymous
+      ]
+    ),
     unique_values(columns := [event_key]),
     unique_combination_of_columns(columns := [session_id, step_in_session]),
     assert_key_prefixed_by_source(key_column := event_key),
@@ -60,7 +71,7 @@ WITH events AS (
     event_type
   FROM staging.stg_thelook__events
   WHERE
-    created_at BETWEEN TIMESTAMP_SUB(@start_dt, INTERVAL 1 DAY) AND @end_dt
+    created_at BETWEEN TIMESTAMP_SUB(@start_dt, INTERVAL '1' DAY) AND @end_dt
 ), stepped AS (
   SELECT
     event_id,
@@ -76,7 +87,7 @@ WITH events AS (
     traffic_source,
     uri,
     event_type,
-    ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY created_at, sequence_number, event_id) AS step_in_session,
+    ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY created_at, sequence_number, event_id) AS step_in_session, /* over the whole session */
     DATE(DATETIME(created_at, 'UTC')) AS event_date
   FROM events
 )

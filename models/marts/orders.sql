@@ -213,7 +213,11 @@ WITH line_totals AS (
     0 AS tax_amount,
     0 AS other_charges_amount,
     COALESCE(line_totals.items_amount, 0) AS order_total,
-    CASE WHEN orders.status = 'Returned' THEN COALESCE(line_totals.items_amount, 0) ELSE 0 END AS refunded_amount,
+    CASE
+      WHEN orders.status = 'Returned'
+      THEN COALESCE(line_totals.items_amount, 0)
+      ELSE 0
+    END AS refunded_amount,
     'USD' AS fx_base_currency,
     1 AS fx_base_rate,
     NULL AS extracted_at

@@ -36,11 +36,11 @@ SELECT
   product_id::INT64 AS product_id, /* The unit's product (stg_thelook__products) */
   created_at::TIMESTAMP AS created_at, /* When the unit was received into stock (UTC) */
   sold_at::TIMESTAMP AS sold_at, /* When it was sold (UTC); NULL while in stock */
-  CAST(ROUND(cost, 2) AS NUMERIC(18, 2)) AS cost, /* What the unit cost the shop, in USD, to the cent */
+  ROUND(cost, 2)::NUMERIC(18, 2) AS cost, /* What the unit cost the shop, in USD, to the cent */
   product_category::STRING AS product_category, /* The product's category, copied */
   product_name::STRING AS product_name, /* The product's name, copied */
   product_brand::STRING AS product_brand, /* The product's brand, copied; empty for some products */
-  CAST(ROUND(product_retail_price, 2) AS NUMERIC(18, 2)) AS product_retail_price, /* The product's retail price in USD, to the cent */
+  ROUND(product_retail_price, 2)::NUMERIC(18, 2) AS product_retail_price, /* The product's retail price in USD, to the cent */
   product_department::STRING AS product_department, /* Men or Women */
   product_sku::STRING AS product_sku, /* The product's SKU */
   product_distribution_center_id::INT64 AS distribution_center_id /* Where the unit is kept (stg_thelook__distribution_centers) */

@@ -25,11 +25,23 @@ MODEL (
   tags (thelook, staging),
   audits (
     not_null(
-      columns := [order_item_id, order_id, user_id, product_id, inventory_item_id, status, created_at, sale_price]
+      columns := [
+        order_item_id,
+        order_id,
+        user_id,
+        product_id,
+        inventory_item_id,
+        status,
+        created_at,
+        sale_price
+      ]
     ),
     unique_values(columns := [order_item_id]),
     unique_values(columns := [inventory_item_id]),
-    accepted_values(column := status, is_in := ['Processing', 'Shipped', 'Complete', 'Cancelled', 'Returned']),
+    accepted_values(
+      column := status,
+      is_in := ['Processing', 'Shipped', 'Complete', 'Cancelled', 'Returned']
+    ),
     accepted_range_non_blocking(column := sale_price, min_v := 0)
   )
 );
@@ -45,7 +57,7 @@ SELECT
   shipped_at::TIMESTAMP AS shipped_at, /* When it shipped (UTC); NULL if it has not */
   delivered_at::TIMESTAMP AS delivered_at, /* When it was delivered (UTC); NULL if it has not been */
   returned_at::TIMESTAMP AS returned_at, /* When it came back (UTC); NULL unless returned */
-  CAST(ROUND(sale_price, 2) AS NUMERIC(18, 2)) AS sale_price /* Price of the unit in USD, to the cent (the product's retail price) */
+  ROUND(sale_price, 2)::NUMERIC(18, 2) AS sale_price /* Price of the unit in USD, to the cent (the product's retail price) */
 FROM @thelook_table(order_items)
 WHERE
   created_at BETWEEN @start_dt AND @end_dt

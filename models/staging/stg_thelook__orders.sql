@@ -24,7 +24,10 @@ MODEL (
   audits (
     not_null(columns := [order_id, user_id, status, created_at, item_count]),
     unique_values(columns := [order_id]),
-    accepted_values(column := status, is_in := ['Processing', 'Shipped', 'Complete', 'Cancelled', 'Returned']),
+    accepted_values(
+      column := status,
+      is_in := ['Processing', 'Shipped', 'Complete', 'Cancelled', 'Returned']
+    ),
     accepted_values_non_blocking(column := gender, is_in := ['M', 'F'])
   )
 );

@@ -27,11 +27,11 @@ MODEL (
 
 SELECT
   id::INT64 AS product_id, /* thelook product id */
-  CAST(ROUND(cost, 2) AS NUMERIC(18, 2)) AS cost, /* What a unit costs the shop, in USD, to the cent */
+  ROUND(cost, 2)::NUMERIC(18, 2) AS cost, /* What a unit costs the shop, in USD, to the cent */
   category::STRING AS category, /* One of the public set's 26 categories, e.g. Jeans */
   name::STRING AS product_name, /* Product name */
   @trim_whitespace(brand)::STRING AS brand, /* Brand; empty for some products (allowed) */
-  CAST(ROUND(retail_price, 2) AS NUMERIC(18, 2)) AS retail_price, /* List price in USD, to the cent */
+  ROUND(retail_price, 2)::NUMERIC(18, 2) AS retail_price, /* List price in USD, to the cent */
   department::STRING AS department, /* Men or Women */
   sku::STRING AS sku, /* Stock-keeping unit */
   distribution_center_id::INT64 AS distribution_center_id /* Where it is stocked (stg_thelook__distribution_centers) */
