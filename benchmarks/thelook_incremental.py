@@ -76,7 +76,10 @@ def main() -> None:
     first = _run(workdir, "--thelook-scale", args.scale)
     later = _run(workdir, "--connection", "thelook", "--thelook-scale", args.scale)
     print(f"thelook at scale {args.scale}, work folder {workdir}")
-    print("| run | generator | plan | gate | total | floor: first run's plan | facts' rows written |")
+    print(
+        "| run | generator | plan | gate | total | floor: first run's plan"
+        " | facts' rows, first to last day evaluated (every source) |"
+    )
     print("|---|---|---|---|---|---|---|")
     floor = first["seconds"].get("plan", 0.0)
     for name, summary in (("first (60 days, every source)", first), ("one new day (thelook only)", later)):
