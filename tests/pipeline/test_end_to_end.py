@@ -48,6 +48,7 @@ def test_first_run_promotes_marts_that_match_the_simulator(history):
     }
     assert first.summary["checks_passed"] == first.summary["checks_total"] > 0
     assert "=== Summary of run" in first.output and "promoted to prod: yes" in first.output
+    assert "plan environment 'candidate' (unit tests, backfill" in first.output  # a new project: tested
     for table in ("products", "users", "carts"):
         assert f"raw_fakestore.{table}" in first.output
 
@@ -69,6 +70,9 @@ def test_raw_tables_have_airbyte_columns_and_no_password(history):
 def test_second_run_reads_only_from_the_saved_state_and_adds_the_new_carts(history):
     second: Run = history["second"]
     assert second.returncode == 0, second.output
+    # the project prod serves passed SQLMesh's unit tests when it was promoted: new data alone does
+    # not run them again
+    assert "plan environment 'candidate' (unit tests passed with this project already;" in second.output
     cart_windows = sorted(r["query"]["startdate"] for r in second.requests if r["path"] == "/carts")
     assert cart_windows, "the connector did not read carts"
     assert cart_windows[0] == FIRST_WINDOW_AFTER_LOOKBACK, cart_windows

@@ -144,15 +144,21 @@ class _Release:
         from commerce_stack.transform.project import AuditsFailed, plan, sqlmesh_context
 
         summary, environment = self.summary, self.environment
+        # SQLMesh's unit tests check the project's code on their own fixtures, never the loads: the
+        # code prod serves passed them in the plan that built it, so they run again only when the
+        # project changed (promotion.project_digest covers tests/models); the prod plan promotes
+        # what this candidate plan just built.
+        unit_tests = served is None or served.project != candidate.project
+        tests_note = "unit tests, " if unit_tests else "unit tests passed with this project already; "
         # The project is loaded once for both plans; the checkpoint's process starts now and
         # imports GX while SQLMesh plans (it opens the warehouse only once told to validate).
         with sqlmesh_context() as project, Checkpoint() as checkpoint:
-            step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
+            step(f"SQLMesh: plan environment '{environment}' ({tests_note}backfill, blocking audits)")
             at_stage(summary, f"planning {environment}")
             started = time.monotonic()
             self.plan_started = datetime.now(UTC)
             try:
-                planned = plan(environment, project)
+                planned = plan(environment, project, unit_tests=unit_tests)
             except AuditsFailed as failure:
                 self.checks = audit_checks(failure.failures, environment)
                 self.run.message = str(failure)
@@ -187,7 +193,7 @@ class _Release:
             step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
             at_stage(summary, "promoting")
             started = time.monotonic()
-            promoted = plan(PROD, project)
+            promoted = plan(PROD, project, unit_tests=False)
             reach(summary, "prod-planned")
             # Recorded after the gate run is in dq (`_record`): a crash in between leaves the
             # promotion unrecorded, so the next run validates and records it again.
