@@ -76,7 +76,7 @@ test-project:
 	@echo "== pyairbyte (the local runner)"
 	cd pyairbyte && .venv/bin/$(PYTEST)
 	@echo "== the project: simulators, transform, quality, pipeline end to end (two workers)"
-	.venv/bin/$(PYTEST) -n 2 --dist loadscope
+	.venv/bin/$(PYTEST) -n 2 --dist loadscope --no-loadscope-reorder
 
 # Opt-in, against a real BigQuery project, never part of `make test`: plans the whole project into
 # a sandbox environment with its audits, prints the bytes billed per model and deletes the sandbox

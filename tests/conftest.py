@@ -31,3 +31,20 @@ def baseline(tmp_path_factory):
             made = first_run(workdir)
             record.write_bytes(pickle.dumps(made.run))
         return Baseline(Pipeline(workdir), pickle.loads(record.read_bytes()))
+
+
+# The longest test files (pipeline runs), longest first. `make test` hands test files to its two
+# workers in collection order (pytest-xdist, --dist loadscope --no-loadscope-reorder), so these
+# start at once, one per worker, and the short files fill the gaps: both workers end together.
+LONGEST_FIRST = (
+    "tests/pipeline/test_crash_safety.py",  # a chain of 21 runs from nothing
+    "tests/bigquery/test_pipeline_on_emulator.py",  # the baseline, then the emulator's chain
+    "tests/pipeline/test_gate_defects.py",
+    "tests/pipeline/test_end_to_end.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    # a stable sort: the other files keep their order
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(rank)))
