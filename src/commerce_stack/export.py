@@ -173,6 +173,7 @@ class S3Target:
         parts = urlsplit(given)
         if not parts.netloc:
             raise ExportSettingsError(f"{given}: no bucket in the target; write s3://bucket/prefix")
+        self.bucket = parts.netloc
         self.label = f"s3://{parts.netloc}/{parts.path.strip('/')}".rstrip("/")
         key_id, secret = _first_set("AWS_ACCESS_KEY_ID"), _first_set("AWS_SECRET_ACCESS_KEY")
         if not key_id or not secret:
@@ -201,8 +202,19 @@ class S3Target:
     def open(self, con: duckdb.DuckDBPyConnection, export_id: str) -> str:
         load_httpfs(con)
         con.execute(self._secret_sql())  # in memory only, for this connection
-        # one listing first: a bucket that is missing or unreachable stops the export here
-        con.execute(f"SELECT count(*) FROM glob({_literal(self.label + '/*')})").fetchall()
+        # one listing first: a bucket that is missing, refused or unreachable stops the export here
+        try:
+            con.execute(f"SELECT count(*) FROM glob({_literal(self.label + '/*')})").fetchall()
+        except duckdb.HTTPException as error:  # DuckDB's own words garble the URL: say it plainly
+            server = self.endpoint or f"AWS S3 ({self.region})"
+            reason = {
+                404: f"no bucket {self.bucket} at {server} (HTTP 404)",
+                403: f"{server} refused the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for "
+                f"bucket {self.bucket} (HTTP 403)",
+            }.get(getattr(error, "status_code", 0))
+            if reason is None:
+                raise
+            raise ExportFailed(f"export to {self.label} failed: {reason}") from None
         return self.final(export_id)
 
     def final(self, export_id: str) -> str:
