@@ -192,6 +192,11 @@ def by_export(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def test_parquet_and_csv_in_a_folder_read_back_equal_to_the_marts(warehouse, baseline, tmp_path):
+    # a candidate the gate has not passed shows one row of each mart: only prod's may be exported
+    marts = prod_marts(warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        for name in marts:
+            con.execute(f"CREATE OR REPLACE VIEW marts__candidate.{name} AS FROM marts.{name} LIMIT 1")
     out = tmp_path / "exports"
     every = commerce_stack(warehouse, "export", "--all", "--to", str(out))
     two = ("--mart", "orders", "--mart", "marts.order_lines")  # a name with its schema or without
@@ -199,7 +204,7 @@ def test_parquet_and_csv_in_a_folder_read_back_equal_to_the_marts(warehouse, bas
     assert (every.returncode, every.stderr, some.returncode, some.stderr) == (0, "", 0, "")
 
     parquet, csv = by_export(exports(warehouse))
-    assert [row["mart"] for row in parquet] == [f"marts.{name}" for name in prod_marts(warehouse)]
+    assert [row["mart"] for row in parquet] == [f"marts.{name}" for name in marts]
     assert [row["mart"] for row in csv] == ["marts.order_lines", "marts.orders"]
     assert sorted(p.name for p in out.iterdir()) == sorted([parquet[0]["export_id"], csv[0]["export_id"]])
     check_export(warehouse, baseline, parquet, out / parquet[0]["export_id"], str(out), "parquet")
