@@ -34,12 +34,12 @@ import duckdb
 
 from commerce_stack.errors import one_line
 from commerce_stack.pipeline import PipelineError
+from commerce_stack.pipeline.summary import MART_SCHEMA
 from commerce_stack.secret_forms import SecretMask
 
 FORMATS = ("parquet", "csv")
 MANIFEST = "_export.json"
-MART_SCHEMA = "marts"
-_VIEW_SOURCE = re.compile(r"\bFROM\s+(?:\"?[\w]+\"?\.)?(\"?\w+\"?\.\"?\w+\"?)\s*;?\s*$", re.IGNORECASE)
+_VIEW_SOURCE = re.compile(r"\bFROM\s+(?:\"?\w+\"?\.)?(\"?\w+\"?\.\"?\w+\"?)\s*;?\s*$", re.IGNORECASE)
 
 
 class ExportSettingsError(ValueError):
