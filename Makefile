@@ -21,13 +21,14 @@ export UV_COMPILE_BYTECODE := 1
 ARGS ?=
 PYTHON_CODE := src tests benchmarks connectors simulators pyairbyte macros bigquery_emulator
 
-.PHONY: help setup browser run test test-connectors test-project lint docs gate plan report clean
+.PHONY: help setup browser run test test-connectors test-project lint docs gate plan report export clean
 
 help:
 	@echo "make run    - the whole pipeline on the embedded default (simulator -> DuckDB -> models -> gate)"
 	@echo "make test   - every test (connectors, SQLMesh unit tests, simulators, end to end)"
 	@echo "make setup  - only create the environments (uv, root, pyairbyte, each connector)"
 	@echo "make plan   - sqlmesh plan dev with the loads pinned (ENV=dev)"
+	@echo "make export - promoted marts as Parquet/CSV to a folder or s3://, or to md: (ARGS=\"--all --to data/exports/\")"
 	@echo "make lint   - lock files current, ruff (check + format), mypy on src/, sqlfluff, sqlmesh format + lint, docs current"
 	@echo "make docs   - regenerate docs/columns.md (each model column's raw field or parent columns) from the models"
 	@echo "make bench  - timings beside their floors at two scales, appended to benchmarks/RESULTS.md"
@@ -107,6 +108,11 @@ gate: setup
 
 report: setup
 	.venv/bin/commerce-stack report
+
+# The marts prod serves, as files: e.g. `make export ARGS="--all --to data/exports/ --format csv"`
+# (README, Exports). Recorded in dq.exports; never part of `make run`.
+export: setup
+	.venv/bin/commerce-stack export $(ARGS)
 
 # The pipeline's costs beside their floors, measured in the same run, at two scales
 # (benchmarks/pipeline; appends to benchmarks/RESULTS.md). Never part of `make test`.
