@@ -212,6 +212,8 @@ def test_a_model_defect_is_blocked_reported_and_mailed(defect, baseline, gated):
         run.workdir, baseline, run.completed, run.messages,
         source=defect.source, table=defect.table, clue=defect.clue,
     )  # fmt: skip
+    # a project that differs from every tested one: SQLMesh's unit tests ran (the copy has none)
+    assert "plan environment 'candidate' (unit tests, backfill" in run.completed.stdout
     if defect.evidence:
         assert any(defect.evidence in json.dumps(row) for row in check["samples"]), check["samples"]
 

@@ -144,11 +144,11 @@ class _Release:
         from commerce_stack.transform.project import AuditsFailed, plan, sqlmesh_context
 
         summary, environment = self.summary, self.environment
-        # SQLMesh's unit tests check the project's code on their own fixtures, never the loads: the
-        # code prod serves passed them in the plan that built it, so they run again only when the
-        # project changed (promotion.project_digest covers tests/models); the prod plan promotes
-        # what this candidate plan just built.
-        unit_tests = served is None or served.project != candidate.project
+        # SQLMesh's unit tests check the project's code on their own fixtures, never the loads: they
+        # run again only when the project differs from the one that last passed them (or that prod
+        # serves; promotion.project_digest covers tests/models); the prod plan promotes what this
+        # candidate plan just built.
+        unit_tests = candidate.project not in {served.project if served else None, promotion.tested_project()}
         tests_note = "unit tests, " if unit_tests else "unit tests passed with this project already; "
         # The project is loaded once for both plans; the checkpoint's process starts now and
         # imports GX while SQLMesh plans (it opens the warehouse only once told to validate).
@@ -170,6 +170,8 @@ class _Release:
             finally:
                 summary.seconds["plan"] = round(time.monotonic() - started, 2)
             self.environment_built = True
+            if unit_tests:
+                promotion.record_tested(candidate.project)
             reach(summary, "candidate-planned")
             summary.changed_models = planned.directly_modified + planned.indirectly_modified + planned.added
             if planned.has_changes:

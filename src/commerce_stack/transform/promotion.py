@@ -118,6 +118,23 @@ def record_promoted(release: Release) -> None:
     partial.replace(_record_file())
 
 
+def _tested_file() -> Path:
+    return runs_dir() / "unit_tests_passed"
+
+
+def record_tested(project: str) -> None:
+    """Remember that SQLMesh's unit tests passed with this project (a `project_digest`)."""
+    partial = _tested_file().with_suffix(".partial")
+    partial.write_text(project + "\n")
+    partial.replace(_tested_file())
+
+
+def tested_project() -> str | None:
+    """The project whose unit tests last passed on this warehouse's runs, if any."""
+    path = _tested_file()
+    return path.read_text().strip() if path.exists() else None
+
+
 def promoted() -> Release | None:
     """What the last promotion on this warehouse put in prod, if the pipeline promoted one."""
     path = _record_file()
