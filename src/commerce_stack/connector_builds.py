@@ -8,6 +8,7 @@ Standard library only.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from commerce_stack.airbyte_config import SourceConfig
@@ -22,11 +23,15 @@ _SKIPPED_PARTS = {".venv", "unit_tests", "integration_tests", "secrets", "__pyca
 
 def connector_build(source: SourceConfig) -> str:
     """A digest of the connector's own files (code, manifest, schemas, pyproject, lock)."""
+    files = []
+    for folder, subfolders, names in os.walk(source.local_path):
+        subfolders[:] = [d for d in subfolders if d not in _SKIPPED_PARTS]  # never walk a venv
+        files += [Path(folder, name).relative_to(source.local_path) for name in names]
     digest = hashlib.sha256()
-    for path in sorted(source.local_path.rglob("*")):
-        relative = path.relative_to(source.local_path)
-        if path.is_file() and not _SKIPPED_PARTS.intersection(relative.parts):
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
+    for relative in sorted(files):
+        if not _SKIPPED_PARTS.intersection(relative.parts):
+            content = (source.local_path / relative).read_bytes()
+            digest.update(str(relative).encode() + b"\0" + content + b"\0")
     return digest.hexdigest()[:16]
 
 
