@@ -55,7 +55,9 @@ class Logged:
 @dataclass
 class FakeAirbyte:
     workspace_id: str = "0e5f0c4e-0000-4000-8000-000000000001"
-    client_id: str = "app-client-id"
+    # unique per fake: the SDK keeps application tokens per client id and secret for the whole
+    # process, whatever the server, so two fakes with one client id would share a token
+    client_id: str = field(default_factory=lambda: f"app-{uuid.uuid4()}")
     client_secret: str = "app-secret"
     # connector catalogs by definition: ("manifest", name) or ("image", repository) -> AirbyteCatalog
     catalogs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)

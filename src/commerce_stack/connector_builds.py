@@ -44,6 +44,6 @@ def cache_file(directory: Path, source: SourceConfig, kind: str, *parts: str) ->
 
 def write_cached(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two writers never share one
     partial.write_text(text)
     partial.replace(path)  # a reader never sees half a file
