@@ -76,8 +76,8 @@ def test_given_a_cron_in_a_zone_when_exact_all_year_then_it_is_converted(express
             "0 0 5 * * ?",
             "Europe/London",
             "connections/shop.yaml: schedule 0 0 5 * * ? in Europe/London is not one UTC cron on every day "
-            "of the year (Europe/London is UTC+00:00 and UTC+01:00 by the season, and Airbyte stores crons in "
-            "UTC): write 0 0 5 * * ? UTC or 0 0 4 * * ? UTC with timezone: UTC",
+            "of the year (Europe/London is UTC+00:00 and UTC+01:00 by the season, and Airbyte stores crons "
+            "in UTC): write 0 0 5 * * ? UTC or 0 0 4 * * ? UTC with timezone: UTC",
         ),
         (
             "0 0 22 * * MON",
