@@ -22,6 +22,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
 from commerce_simulators.launch import launch
 from commerce_stack.airbyte_config import SourceConfig, connection_names, load_connection
 from commerce_stack.paths import ROOT
@@ -123,9 +125,16 @@ def custom_images() -> list[SourceConfig]:
 
 
 def requirements_current(write: bool = False) -> bool:
-    """Each image's requirements.txt is its uv.lock's export (`write`: make it so)."""
+    """Each image's requirements.txt is its uv.lock's export (`write`: make it so), and its
+    Dockerfile builds on the base image its metadata.yaml declares."""
     current = True
     for source in custom_images():
+        declared = yaml.safe_load((source.local_path / "metadata.yaml").read_text())["data"]
+        base = declared["connectorBuildOptions"]["baseImage"]
+        found = _BASE_IMAGE.search((source.local_path / "Dockerfile").read_text())
+        if found is None or found.group(1) != base:
+            print(f"{source.local_path.relative_to(ROOT)}/Dockerfile: BASE_IMAGE is not {base} (metadata.yaml)")
+            current = False
         requirements, exported = (
             source.local_path / "requirements.txt",
             exported_requirements(source.local_path),
