@@ -133,7 +133,8 @@ def requirements_current(write: bool = False) -> bool:
         base = declared["connectorBuildOptions"]["baseImage"]
         found = _BASE_IMAGE.search((source.local_path / "Dockerfile").read_text())
         if found is None or found.group(1) != base:
-            print(f"{source.local_path.relative_to(ROOT)}/Dockerfile: BASE_IMAGE is not {base} (metadata.yaml)")
+            where = source.local_path.relative_to(ROOT)
+            print(f"{where}/Dockerfile: BASE_IMAGE is not {base} (metadata.yaml)", file=sys.stderr)
             current = False
         requirements, exported = (
             source.local_path / "requirements.txt",
