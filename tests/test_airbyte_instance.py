@@ -253,3 +253,32 @@ def test_given_a_declaration_a_server_rule_refuses_when_planned_then_one_line_an
         return
     assert main(["airbyte", "plan", "--connection", name]) == 2
     assert capsys.readouterr() == ("", f"error: {line}\n")
+
+
+@pytest.mark.parametrize(
+    ("connector", "message"),
+    [
+        (
+            "{name: source-shop, local_path: x, instance_definition: helm}",
+            "sources/shop.yaml: connector.instance_definition must be one of ['custom_docker', "
+            "'declarative', 'stock'], got 'helm'",
+        ),
+        (
+            "{name: source-shop, local_path: x, instance_definition: declarative}",
+            "sources/shop.yaml: connector.manifest is required for a declarative definition",
+        ),
+        (
+            "{name: source-shop, local_path: x, instance_definition: custom_docker, docker_image: shop}",
+            "sources/shop.yaml: connector.docker_image must be <repository>:<tag> for a custom_docker "
+            "definition",
+        ),
+    ],
+)
+def test_given_a_source_whose_instance_definition_is_incomplete_when_loaded_then_the_field_is_named(
+    tmp_path, connector, message
+) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "shop.yaml").write_text(f"name: shop\nconnector: {connector}\n")
+    with pytest.raises(AirbyteConfigError) as refused:
+        load_source("shop", tmp_path)
+    assert str(refused.value) == message
