@@ -282,3 +282,17 @@ def test_given_a_source_whose_instance_definition_is_incomplete_when_loaded_then
     with pytest.raises(AirbyteConfigError) as refused:
         load_source("shop", tmp_path)
     assert str(refused.value) == message
+
+
+def test_given_no_instance_settings_when_applied_then_the_sdk_side_line_reaches_stderr_with_its_status(
+    environment, monkeypatch, capsys
+) -> None:
+    for variable in ("AIRBYTE_API_URL", "AIRBYTE_WORKSPACE_ID", "AIRBYTE_CLIENT_ID", "AIRBYTE_CLIENT_SECRET"):
+        monkeypatch.delenv(variable, raising=False)
+    assert main(["airbyte", "apply", "--dry-run"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(
+        "error: AIRBYTE_API_URL, AIRBYTE_WORKSPACE_ID, AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET are not set"
+    )
+    assert err.count("\n") == 1

@@ -1,4 +1,4 @@
-"""`commerce-stack airbyte plan|apply`, the whole command (the root project's CLI, its child in this
+"""`commerce-stack airbyte apply [--dry-run]`, the whole command (the root project's CLI, its child in this
 environment), against the fake Airbyte API on loopback, with the repository's `airbyte_config/`:
 the plan of an empty instance, apply, re-apply (nothing changes), a schedule and a setting changed
 in the UI (reported, left as they are), `--overwrite` (replaced); no secret printed or in a URL."""
@@ -76,7 +76,7 @@ def lifecycle() -> Iterator[Lifecycle]:
             runs[name] = Run(list(args), done.returncode, done.stdout, done.stderr, fake.requests[before:])
 
         runs: dict[str, Run] = {}
-        run("plan", "plan")
+        run("plan", "apply", "--dry-run")
         fake.catalogs = cached_catalogs()  # the server checks connections against its sources' catalogs
         run("apply", "apply")
         run("reapply", "apply")
