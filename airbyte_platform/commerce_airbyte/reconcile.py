@@ -22,6 +22,9 @@ from pydantic import BaseModel, ValidationError
 from commerce_airbyte.instance import CONFIG_ERROR, ApplyError, Instance
 
 SECRET = "***"
+# differences the API cannot change in place: shown, and --overwrite stops on them
+MOVED_SOURCE = "a source cannot change definition: delete it in the UI, then apply"
+MOVED_CONNECTION = "a connection cannot move: delete it in the UI, then apply"
 UTC_SUFFIX = " UTC"  # the API reads every cron back as "<cron> UTC"
 PENDING = "(created by this apply)"
 DESTINATION_MODELS: dict[str, type[BaseModel]] = {"bigquery": models.DestinationBigquery}
@@ -216,7 +219,7 @@ class Reconciler:
         if found["definitionId"] != definition_id:
             step.lines.append(
                 f"definition: instance {found['definitionId']} -> declared {definition_id or PENDING} "
-                "(a source cannot change definition: delete it in the UI, then apply)"
+                f"({MOVED_SOURCE})"
             )
         step.lines += _differences(configuration, found.get("configuration") or {}, secrets)
         return self._replace(
@@ -357,11 +360,7 @@ class Reconciler:
         }
         lines = [
             f"{key}: instance {_shown(on_instance[key])} -> declared {_shown(value)}"
-            + (
-                " (a connection cannot move: delete it in the UI, then apply)"
-                if key in ("source", "destination")
-                else ""
-            )
+            + (f" ({MOVED_CONNECTION})" if key in ("source", "destination") else "")
             for key, value in declared.items()
             if on_instance[key] != value
         ]
@@ -380,10 +379,9 @@ class Reconciler:
     def _replace(self, step: Step, found_id: str, write: Callable[[], str]) -> Step:
         if step.lines:
             step.action = "differs"
-            if any("cannot" in line for line in step.lines) and self.overwrite:
-                raise ApplyError(
-                    f"{step.kind} {step.name}: {next(line for line in step.lines if 'cannot' in line)}"
-                )
+            blocked = [line for line in step.lines if MOVED_SOURCE in line or MOVED_CONNECTION in line]
+            if blocked and self.overwrite:
+                raise ApplyError(f"{step.kind} {step.name}: {blocked[0]}")
             step.write = write
         else:
             step.action = "unchanged"

@@ -185,3 +185,28 @@ def test_given_a_custom_source_when_created_then_its_settings_travel_as_written_
     (source,) = fake.sources.values()
     assert source["configuration"] == {"base_url": "https://shop.test", "api_key": SECRET}
     assert out.endswith("apply: created 4, replaced 0, left as they are 0, unchanged 0\n")
+
+
+def test_given_a_source_moved_to_another_definition_when_overwritten_then_one_line_says_to_recreate_it(
+    capsys,
+) -> None:
+    fake = FakeAirbyte()
+    assert _run(capsys, fake)[0] == 0
+    other = fake.seed_stock_definition("Shop (old)", "example/source-shop", "1.0.0")
+    (source,) = fake.sources.values()
+    declared = source["definitionId"]
+    source["definitionId"] = other  # as a person could have done by recreating it in the UI
+    environ = {
+        "AIRBYTE_API_URL": "http://airbyte.test/api/public/v1",
+        "AIRBYTE_WORKSPACE_ID": fake.workspace_id,
+        "AIRBYTE_CLIENT_ID": fake.client_id,
+        "AIRBYTE_CLIENT_SECRET": fake.client_secret,
+    }
+    status = main(["apply", "--overwrite"], io.StringIO(json.dumps(DESIRED)), environ, fake.client())
+    out, err = capsys.readouterr()
+    assert (status, out) == (1, "")
+    assert err == (
+        f"error: source shop: definition: instance {other} -> declared {declared} (a source cannot change "
+        "definition: delete it in the UI, then apply)\n"
+    )
+    assert source["definitionId"] == other
