@@ -19,7 +19,7 @@ export UV_COMPILE_BYTECODE := 1
 
 # Pass options to the pipeline, e.g. `make run ARGS="--new-carts 25"` or `ARGS="--profile large"`.
 ARGS ?=
-PYTHON_CODE := src tests benchmarks connectors simulators pyairbyte macros bigquery_emulator
+PYTHON_CODE := src tests benchmarks connectors simulators pyairbyte macros bigquery_emulator airbyte_platform
 
 .PHONY: help setup browser run test test-connectors test-project lint docs gate plan report export clean
 
@@ -33,6 +33,8 @@ help:
 	@echo "make docs   - regenerate docs/columns.md (each model column's raw field or parent columns) from the models"
 	@echo "make bench  - timings beside their floors at two scales, appended to benchmarks/RESULTS.md"
 	@echo "make test-bigquery-live - opt-in: plan the project into a BigQuery sandbox (GCP_PROJECT + credentials), bytes billed per model, clean up"
+	@echo "make airbyte-plan / airbyte-apply - what an Airbyte instance lacks / make it match airbyte_config/ (AIRBYTE_* variables; README)"
+	@echo "make connector-images - opt-in: build the custom connectors' images and run spec, check, read in them (docker or podman)"
 
 # uv itself, pinned, in a private venv: nothing is installed by hand or globally.
 $(UV):
@@ -45,6 +47,7 @@ setup: $(UV)
 	$(UV) sync --locked --quiet
 	$(UV) sync --locked --quiet --project pyairbyte
 	$(UV) sync --locked --quiet --project bigquery_emulator
+	$(UV) sync --locked --quiet --project airbyte_platform
 	@for c in $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) sync --locked --quiet --project $$c || exit 1; done
 	@.venv/bin/python -m compileall -q src >/dev/null
 
@@ -76,6 +79,8 @@ test-connectors:
 test-project:
 	@echo "== pyairbyte (the local runner)"
 	cd pyairbyte && .venv/bin/$(PYTEST)
+	@echo "== airbyte_platform (commerce-stack airbyte apply, against a fake Airbyte API)"
+	cd airbyte_platform && .venv/bin/$(PYTEST)
 	@echo "== the project: simulators, transform, quality, pipeline end to end (two workers)"
 	.venv/bin/$(PYTEST) -n 2 --dist loadscope --no-loadscope-reorder
 
@@ -87,7 +92,8 @@ test-bigquery-live: setup
 	.venv/bin/$(PYTEST) -m bigquery_live tests/bigquery_live
 
 lint:
-	@for p in . pyairbyte bigquery_emulator $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) lock --check --quiet --project $$p || { echo "$$p/uv.lock is stale: run $(UV) lock --project $$p"; exit 1; }; done
+	@for p in . pyairbyte bigquery_emulator airbyte_platform $(CONNECTORS) $(STOCK_CONNECTORS); do $(UV) lock --check --quiet --project $$p || { echo "$$p/uv.lock is stale: run $(UV) lock --project $$p"; exit 1; }; done
+	.venv/bin/python -m commerce_stack.airbyte_instance.images --check-requirements
 	.venv/bin/ruff check $(PYTHON_CODE)
 	.venv/bin/ruff format --check $(PYTHON_CODE)
 	.venv/bin/mypy
@@ -121,6 +127,24 @@ SCALES ?= default,large
 .PHONY: bench
 bench: setup
 	.venv/bin/python -m benchmarks.pipeline --scales $(SCALES)
+
+# An Airbyte instance as code (README, "Syncs in Airbyte's UI"): the plan, then the changes.
+# ARGS="--overwrite" replaces what was changed in the UI; ARGS="--connection tinyerp" limits it.
+.PHONY: airbyte-plan airbyte-apply connector-images connector-requirements
+airbyte-plan: setup
+	.venv/bin/commerce-stack airbyte plan $(ARGS)
+
+airbyte-apply: setup
+	.venv/bin/commerce-stack airbyte apply $(ARGS)
+
+# Opt-in, never part of `make test`: needs docker or podman and the connectors' base image; without
+# them it prints one line saying which is missing.
+connector-images: setup
+	.venv/bin/python -m commerce_stack.airbyte_instance.images
+
+# The custom images' requirements.txt, exported again from their uv.lock (after a lock change).
+connector-requirements: $(UV)
+	.venv/bin/python -m commerce_stack.airbyte_instance.images --write-requirements
 
 clean:
 	rm -rf data .cache

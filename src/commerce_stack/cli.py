@@ -8,6 +8,8 @@ commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
 commerce-stack docs [--output PATH] [--check]   write (or check) docs/columns.md from the models
 commerce-stack export (--mart NAME ... | --all) --to PATH|s3://bucket/prefix|md:database
                       [--format parquet|csv]      the promoted marts, recorded in dq.exports
+commerce-stack airbyte plan | apply [--dry-run] [--overwrite] [--connection NAME]
+                                         make an Airbyte instance match airbyte_config/
 """
 
 from __future__ import annotations
@@ -121,6 +123,13 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _airbyte(args: argparse.Namespace) -> int:
+    from commerce_stack.airbyte_instance.command import run
+
+    command = "plan" if args.action == "plan" or args.dry_run else "apply"
+    return run(command, overwrite=args.overwrite, connections=args.connection)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="commerce-stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -194,6 +203,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     exporting.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     exporting.set_defaults(handler=_export)
+
+    airbyte = commands.add_parser(
+        "airbyte",
+        help="make an Airbyte instance match airbyte_config/ (AIRBYTE_API_URL, AIRBYTE_WORKSPACE_ID, ...)",
+    )
+    airbyte.add_argument("action", choices=["plan", "apply"], help="plan: print the differences only")
+    airbyte.add_argument("--dry-run", action="store_true", help="apply: print the plan, change nothing")
+    airbyte.add_argument(
+        "--overwrite", action="store_true", help="replace objects that differ on the instance (drift) too"
+    )
+    airbyte.add_argument(
+        "--connection", action="append", metavar="NAME", help="only this connection (repeatable)"
+    )
+    airbyte.set_defaults(handler=_airbyte)
 
     args = parser.parse_args(argv)
     from commerce_stack.errors import explain

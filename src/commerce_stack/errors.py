@@ -74,6 +74,7 @@ def explain(error: BaseException) -> tuple[str, int] | None:
     """(one line, exit status) for an error a person fixes; None for anything else (a bug: its
     traceback is what helps)."""
     from commerce_stack.airbyte_config import AirbyteConfigError
+    from commerce_stack.airbyte_instance import AirbyteInstanceError
     from commerce_stack.export import ExportSettingsError
     from commerce_stack.pipeline import PipelineError
     from commerce_stack.transform.project import ProjectLoadError
@@ -88,6 +89,6 @@ def explain(error: BaseException) -> tuple[str, int] | None:
     for cause in chain:
         if isinstance(cause, settings):
             return one_line(str(cause)), CONFIG_ERROR
-        if isinstance(cause, PipelineError):  # its message names the step and what to do
+        if isinstance(cause, PipelineError | AirbyteInstanceError):  # it names the step and what to do
             return one_line(str(cause)), FAILED
     return None
