@@ -1,8 +1,6 @@
 """Settings for every test process, and the one pipeline run several test areas read."""
 
-import fcntl
 import os
-import pickle
 
 import pytest
 
@@ -14,23 +12,12 @@ os.environ.setdefault("MAX_FORK_WORKERS", "1")
 @pytest.fixture(scope="session")
 def baseline(tmp_path_factory):
     """One clean run of the whole pipeline on the reference data, promoted; never changed
-    afterwards (tests copy it). Shared by the end-to-end tests and the BigQuery emulator's build.
-
-    `make test` runs the suite on two workers (pytest-xdist, a test file per worker at a time):
-    the first worker that needs the baseline makes it in the run's common temporary folder, under
-    a lock; the other waits for it and reads the same run."""
+    afterwards (tests copy it). Shared by the end-to-end tests and the BigQuery emulator's build."""
+    from support.once import made_once
     from support.pipeline_runs import Baseline, Pipeline, first_run
 
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return first_run(tmp_path_factory.mktemp("first"))
-    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
-    workdir, record = shared / "baseline", shared / "baseline.pickle"
-    with (shared / "baseline.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not record.exists():
-            made = first_run(workdir)
-            record.write_bytes(pickle.dumps(made.run))
-        return Baseline(Pipeline(workdir), pickle.loads(record.read_bytes()))
+    folder, run = made_once(tmp_path_factory, "baseline", lambda folder: first_run(folder).run)
+    return Baseline(Pipeline(folder), run)
 
 
 # The longest test files (pipeline runs), longest first. `make test` hands test files to its two
