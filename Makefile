@@ -71,16 +71,17 @@ test: setup browser
 	$(MAKE) --no-print-directory -j3 --output-sync=target test-connectors test-project lint || exit 1; \
 	echo "make test: every test passed in $$(( $$(date +%s) - start )) s"
 
+# The connectors and the two programs that run them (beside the project's suite, which starts at once)
 test-connectors:
 	@for c in $(CONNECTORS); do \
 	  echo "== $$c"; (cd $$c && ../../$(UV) run --locked --quiet $(PYTEST) unit_tests integration_tests) || exit 1; \
 	done
-
-test-project:
 	@echo "== pyairbyte (the local runner)"
 	cd pyairbyte && .venv/bin/$(PYTEST)
 	@echo "== airbyte_platform (commerce-stack airbyte apply, against a fake Airbyte API)"
 	cd airbyte_platform && .venv/bin/$(PYTEST)
+
+test-project:
 	@echo "== the project: simulators, transform, quality, pipeline end to end (two workers)"
 	.venv/bin/$(PYTEST) -n 2 --dist loadscope --no-loadscope-reorder
 
