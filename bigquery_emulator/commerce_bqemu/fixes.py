@@ -10,6 +10,7 @@ no longer needed.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 import threading
@@ -21,6 +22,7 @@ from typing import Any
 FIXED_VERSION = "1.4.0"
 SQLGLOT_VERSION = "30.11.0"  # what bqemulator 1.4.0 gets in uv.lock; the speed-ups patch its parser
 PARSED_STATEMENTS_KEPT = 64
+TRANSLATIONS_KEPT = 512
 GZIP_MAGIC = b"\x1f\x8b"
 
 _applied = False
@@ -304,6 +306,49 @@ def parse_each_statement_once() -> None:
     Dialect.parse = _parse  # type: ignore[method-assign]
 
 
+def translate_each_statement_once() -> None:
+    """Cost: SQLMesh and the runner send many statements again and again (`SET @@query_label`,
+    the runner's state and stream bookkeeping, the `dq` tables' DDL, the same checks in both
+    releases): a third of the module's queries repeat one before them, and bqemulator translates
+    each again (its rewriters, sqlglot's transpile, its rules over the typed tree). Its
+    translation is a pure function of the SQL, the table schemas it is typed with and the
+    caller: the DuckDB SQL of the last TRANSLATIONS_KEPT (SQL, schemas, caller) is kept. Only
+    successful translations are kept (an error is made again each time). Catalog lookups and
+    every other step of a query still run each time.
+    Delete when bqemulator keeps its translations (> 1.4.0)."""
+    from bqemulator.domain.result import Ok
+    from bqemulator.sql.translator import SQLTranslator
+
+    translate = SQLTranslator.translate
+    kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+    lock = threading.Lock()
+
+    def _translate(
+        self: Any, bq_sql: str, *, schema: dict[str, Any] | None = None, caller: Any = None, **kwargs: Any
+    ) -> Any:
+        if kwargs:
+            return translate(self, bq_sql, schema=schema, caller=caller, **kwargs)
+        try:
+            # in the schemas' own order: a star expands to the columns in that order
+            key = (type(self), bq_sql, json.dumps(schema), repr(caller))
+        except (TypeError, ValueError):  # schemas that are not plain JSON: not kept
+            return translate(self, bq_sql, schema=schema, caller=caller)
+        with lock:
+            result = kept.get(key)
+            if result is not None:
+                kept.move_to_end(key)
+                return result
+        result = translate(self, bq_sql, schema=schema, caller=caller)
+        if isinstance(result, Ok):
+            with lock:
+                kept[key] = result
+                while len(kept) > TRANSLATIONS_KEPT:
+                    kept.popitem(last=False)
+        return result
+
+    SQLTranslator.translate = _translate  # type: ignore[method-assign]
+
+
 def apply() -> None:
     """Apply every fix once; refuse another bqemulator version (the fixes patch its internals)."""
     global _applied
@@ -329,4 +374,5 @@ def apply() -> None:
         )
     implicit_unnest_check_copies_no_derived_table()
     parse_each_statement_once()
+    translate_each_statement_once()
     _applied = True
