@@ -3,7 +3,8 @@
     pin loads -> nothing new since the last promotion? -> clock checks on prod, done
               -> sqlmesh plan <candidate> (unit tests, backfill, blocking audits)
               -> Great Expectations on the suites whose tables changed (clock checks on the rest)
-              -> sqlmesh plan prod (a virtual update to the validated tables)
+              -> sqlmesh plan prod (a virtual update to the validated tables; the candidate's
+                 plan ran the unit tests)
 
 A failed gate leaves prod's views where they were: promotion is SQLMesh's virtual update to the
 tables the gate validated, and it simply does not happen. Whatever happens, the run and every
@@ -187,7 +188,8 @@ class _Release:
             step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
             at_stage(summary, "promoting")
             started = time.monotonic()
-            promoted = plan(PROD, project)
+            # the candidate's plan ran the unit tests of this loaded project: the same models
+            promoted = plan(PROD, project, unit_tests=False)
             reach(summary, "prod-planned")
             # Recorded after the gate run is in dq (`_record`): a crash in between leaves the
             # promotion unrecorded, so the next run validates and records it again.

@@ -143,18 +143,23 @@ def _names(snapshot_ids: object) -> list[str]:
     return sorted(s.name for s in snapshot_ids)  # type: ignore[attr-defined]
 
 
-def plan(environment: str, ctx: Any) -> PlanOutcome:
+def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
     """Build (or update) an environment: unit tests, backfill, blocking audits, virtual update.
 
     A failing unit test or blocking audit raises here, before any view of `environment` moves.
     Dev environments get views for unmodified models too, so the gate reads one schema suffix.
-    `ctx`: the project, loaded once for the run's plans (`sqlmesh_context`).
+    `ctx`: the project, loaded once for the run's plans (`sqlmesh_context`). `unit_tests=False`
+    only when an earlier plan of this `ctx` ran them: SQLMesh runs every unit test of the loaded
+    project in each plan, so a second run in the same context has the same models, the same
+    tests and the same result.
     """
     if environment != "prod":
         # Start from prod every time, so the plan (and the gate) covers every difference
         # from prod, not only what changed since this environment's last plan.
         ctx.invalidate_environment(environment, sync=True)
-    built = ctx.plan_builder(environment, include_unmodified=environment != "prod").build()
+    built = ctx.plan_builder(
+        environment, include_unmodified=environment != "prod", skip_tests=not unit_tests
+    ).build()
     # Read what must be computed before applying: afterwards those intervals are filled.
     backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
     with _capturing_failed_models() as failed:
