@@ -20,14 +20,17 @@ def baseline(tmp_path_factory):
     return Baseline(Pipeline(folder), run)
 
 
-# The longest test files (pipeline runs), longest first. `make test` hands test files to its two
-# workers in collection order (pytest-xdist, --dist loadscope --no-loadscope-reorder), so these
-# start at once, one per worker, and the short files fill the gaps: both workers end together.
+# The longest test files (pipeline runs), in the order that keeps both workers busy. `make test`
+# hands test files to its two workers in collection order, two each to start with (pytest-xdist,
+# --dist loadscope --no-loadscope-reorder): the crash chain (from nothing) and the emulator's chain
+# go to one, the end-to-end history (which makes the baseline first) and the gate's defects to the
+# other; the shared runs are ready before a file on the other worker waits for them, and the short
+# files fill the gaps.
 LONGEST_FIRST = (
-    "tests/pipeline/test_crash_safety.py",  # a chain of 21 runs from nothing
-    "tests/bigquery/test_pipeline_on_emulator.py",  # the baseline, then the emulator's chain
-    "tests/pipeline/test_gate_defects.py",
+    "tests/pipeline/test_crash_safety.py",
     "tests/pipeline/test_end_to_end.py",
+    "tests/bigquery/test_pipeline_on_emulator.py",
+    "tests/pipeline/test_gate_defects.py",
 )
 
 
