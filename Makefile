@@ -64,7 +64,7 @@ browser:
 
 # Every test, then the ten slowest of each pytest run and the whole time (budget: README, Contributing).
 # The connectors' tests and lint run beside the project's suite (they use the third of the machine
-# its two workers leave); each part's output is shown whole when it ends.
+# its workers leave); each part's output is shown whole when it ends.
 PYTEST := python -m pytest -q --durations=10 -p no:cacheprovider
 test: setup browser
 	@start=$$(date +%s); \
@@ -82,8 +82,8 @@ test-connectors:
 	cd airbyte_platform && .venv/bin/$(PYTEST)
 
 test-project:
-	@echo "== the project: simulators, transform, quality, pipeline end to end (two workers)"
-	.venv/bin/$(PYTEST) -n 2 --dist loadscope --no-loadscope-reorder
+	@echo "== the project: simulators, transform, quality, pipeline end to end (three workers)"
+	.venv/bin/$(PYTEST) -n 3 --dist loadscope --no-loadscope-reorder
 
 # Opt-in, against a real BigQuery project, never part of `make test`: plans the whole project into
 # a sandbox environment with its audits, prints the bytes billed per model and deletes the sandbox

@@ -20,15 +20,17 @@ def baseline(tmp_path_factory):
     return Baseline(Pipeline(folder), run)
 
 
-# The longest test files (pipeline runs), in the order that keeps both workers busy. `make test`
-# hands test files to its two workers in collection order, two each to start with (pytest-xdist,
-# --dist loadscope --no-loadscope-reorder): the crash chain (from nothing) and the emulator's chain
-# go to one, the end-to-end history (which makes the baseline first) and the gate's defects to the
-# other; the shared runs are ready before a file on the other worker waits for them, and the short
-# files fill the gaps.
+# Test files in the order that keeps the workers busy. `make test` hands test files to its three
+# workers in collection order (pytest-xdist, --dist loadscope --no-loadscope-reorder; three on two
+# cores: a pipeline run often waits, on a subprocess, a simulator or a rate limit). The crash chain
+# (from nothing) and the end-to-end history (which makes the baseline first) start at once; the
+# third worker takes files that need no shared run until the baseline is ready for the emulator's
+# chain and the gate's defects; the short files fill the gaps.
 LONGEST_FIRST = (
     "tests/pipeline/test_crash_safety.py",
     "tests/pipeline/test_end_to_end.py",
+    "tests/quality/test_suites.py",
+    "tests/transform/test_sqlmesh_project.py",
     "tests/bigquery/test_pipeline_on_emulator.py",
     "tests/pipeline/test_gate_defects.py",
 )

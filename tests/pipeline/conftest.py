@@ -2,7 +2,7 @@
 
 import pytest
 from support.once import made_once
-from support.pipeline_runs import Pipeline, build_history, linnworks_later
+from support.pipeline_runs import Pipeline, build_history, copy_workdir, linnworks_later
 
 # `baseline` (the first run, promoted) is in tests/conftest.py: the BigQuery emulator's build reads it too.
 LIVE = ("pipeline", "linnworks_later")  # remade by each worker: a worker's environment, a simulator
@@ -17,4 +17,5 @@ def history(baseline, tmp_path_factory):
 
     folder, runs = made_once(tmp_path_factory, "history", make)
     runs["linnworks_later"], _ = linnworks_later()  # the same seed and hours: the same simulator
-    return {**runs, "pipeline": Pipeline(folder)}
+    # each worker its own copy: tests plan into it while the other worker's read theirs
+    return {**runs, "pipeline": Pipeline(copy_workdir(folder, tmp_path_factory.mktemp("history")))}

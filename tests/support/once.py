@@ -1,4 +1,4 @@
-"""What several test files read, made once per `make test` even on two workers."""
+"""What several test files read, made once per `make test` even on several workers."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 
 
 def made_once(tmp_path_factory, name: str, make: Callable[[Path], Any]) -> tuple[Path, Any]:
-    """(folder, what `make(folder)` returned), made once per `make test`: it runs the suite on two
-    workers (pytest-xdist, a test file per worker at a time), and the first worker that asks makes
-    it in the run's common temporary folder, under a lock; the other waits and reads the same
+    """(folder, what `make(folder)` returned), made once per `make test`: it runs the suite on
+    several workers (pytest-xdist, a test file per worker at a time), and the first worker that asks
+    makes it in the run's common temporary folder, under a lock; the others wait and read the same
     (pickled: return what needs no live process or worker's environment)."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         folder = tmp_path_factory.mktemp(name)
