@@ -353,8 +353,10 @@ def translate_each_statement_once() -> None:
     SQLTranslator.translate = _translate  # type: ignore[method-assign]
 
 
-def apply() -> None:
-    """Apply every fix once; refuse another bqemulator version (the fixes patch its internals)."""
+def apply(*, speed_ups: bool = True) -> None:
+    """Apply every fix once, and the speed-ups unless `speed_ups=False` (to compare results with
+    and without them: tests/bigquery/test_emulator_support.py); refuse another bqemulator (the
+    fixes patch its internals) or sqlglot version (the speed-ups patch its parser)."""
     global _applied
     if _applied:
         return
@@ -370,13 +372,14 @@ def apply() -> None:
     gunzip_uploaded_media()
     variable_array_index_stays_one_based()
     numeric_means_scale_nine()
-    found = version("sqlglot")
-    if found != SQLGLOT_VERSION:
-        raise RuntimeError(
-            f"commerce_bqemu.fixes speed up sqlglot {SQLGLOT_VERSION}, found {found}: check "
-            "implicit_unnest_check_copies_no_derived_table and parse_each_statement_once against it"
-        )
-    implicit_unnest_check_copies_no_derived_table()
-    parse_each_statement_once()
-    translate_each_statement_once()
+    if speed_ups:
+        found = version("sqlglot")
+        if found != SQLGLOT_VERSION:
+            raise RuntimeError(
+                f"commerce_bqemu.fixes speed up sqlglot {SQLGLOT_VERSION}, found {found}: check "
+                "implicit_unnest_check_copies_no_derived_table and parse_each_statement_once against it"
+            )
+        implicit_unnest_check_copies_no_derived_table()
+        parse_each_statement_once()
+        translate_each_statement_once()
     _applied = True
