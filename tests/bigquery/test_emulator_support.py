@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.request
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -196,3 +197,20 @@ def test_the_emulator_s_speed_ups_change_no_parse_and_no_translation():
     # the corpus does reach the translator: an implicit UNNEST made explicit, one error kept as such
     assert "UNNEST(t.arr)" in with_them[0][2][0]
     assert with_them[-1][1].startswith("ParseError")
+
+
+def test_the_emulator_s_requests_keep_their_correlation_id_and_metrics(tmp_path):
+    """The one-layer request bookkeeping (commerce_bqemu.fixes.request_bookkeeping_in_one_layer)
+    does what bqemulator's three middleware layers did: the caller's trace id is sent back (a new
+    id when there is none) and every request is counted by its route template and status."""
+    datasets = "/bigquery/v2/projects/test/datasets"
+    with running_emulator(tmp_path / "bq", "--in-memory") as url:
+        traced = urllib.request.Request(url + datasets, headers={"X-Cloud-Trace-Context": "abc123/456;o=1"})
+        with urllib.request.urlopen(traced) as response:
+            assert (response.status, response.headers["x-correlation-id"]) == (200, "abc123")
+        with urllib.request.urlopen(url + datasets) as response:
+            assert len(response.headers["x-correlation-id"]) == 32  # a new uuid4, as hex
+        with urllib.request.urlopen(url + "/metrics") as response:
+            metrics = response.read().decode()
+    route = "/bigquery/v2/projects/{project_id}/datasets"
+    assert f'rest_requests_total{{method="GET",route="{route}",status="2xx"}} 2.0' in metrics
