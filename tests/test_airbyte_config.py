@@ -144,7 +144,7 @@ def test_given_the_repository_when_loading_a_connection_then_its_destination_and
     assert connection.destination.local_path == tmp_path / "warehouse.duckdb"
     assert connection.destination.production_type == "bigquery"
     assert connection.destination.production_image == "airbyte/destination-bigquery"
-    assert connection.source.docker_image == "airbyte/source-tinyerp-custom:0.1.0"
+    assert connection.source.docker_image == "commerce-stack/source-tinyerp:0.1.0"
     monkeypatch.delenv("COMMERCE_WAREHOUSE_PATH")
     assert load_destination("warehouse").local_path == ROOT / "data" / "warehouse.duckdb"
 

@@ -23,7 +23,14 @@ from support.pipeline_runs import copy_project
 from commerce_stack.paths import ROOT
 
 CLI = str(ROOT / ".venv" / "bin" / "commerce-stack")
-WAREHOUSE_COMMANDS = [["run", "--no-simulator"], ["gate"], ["loads"], ["report"], ["sqlmesh", "plan", "dev"]]
+WAREHOUSE_COMMANDS = [
+    ["run", "--no-simulator"],
+    ["gate"],
+    ["loads"],
+    ["report"],
+    ["sqlmesh", "plan", "dev"],
+    ["export", "--all", "--to", "/dev/null/never-written"],  # stops before it writes anything
+]
 TO_FIX = "restore it from a backup, or move it away so that the next `make run` builds a new warehouse"
 
 

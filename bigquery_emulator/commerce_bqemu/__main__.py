@@ -13,6 +13,9 @@
    line on stdout, `BIGQUERY_EMULATOR_URL=http://127.0.0.1:<port>`, and nothing else there (logs
    go to stderr);
 5. stops cleanly on SIGTERM or SIGINT (exit status 0).
+
+COMMERCE_BQEMU_PROFILE=<path prefix> profiles the server and writes what it found when it stops
+(profiling.py).
 """
 
 from __future__ import annotations
@@ -175,7 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         out.write(f"{READY_PREFIX}{url}\n")
         out.flush()
 
-    asyncio.run(serve(args, ready))
+    from commerce_bqemu.profiling import profiled
+
+    with profiled():  # only with COMMERCE_BQEMU_PROFILE set (profiling.py)
+        asyncio.run(serve(args, ready))
     return 0
 
 

@@ -1,15 +1,9 @@
-/* thelook web events: one row per page a visitor opened, in sessions numbered 1..n by sequence_number. user_id is NULL for anonymous visitors (a valid event, not a defect). Incremental by the day of created_at, the last day read again: a purchase session that starts before midnight is written with the order's day. */
+/* thelook web events: one row per page a visitor opened, in sessions numbered 1..n by sequence_number. user_id is NULL for anonymous visitors (a valid event, not a defect). A view bounded by thelook's pinned load (loaded_through_thelook): the facts read it by day. */
 MODEL (
   name staging.stg_thelook__events,
-  kind INCREMENTAL_BY_TIME_RANGE (
-    time_column created_at,
-    lookback 1
-  ),
+  kind VIEW,
   owner data_engineering,
-  cron '@daily',
   grain event_id,
-  partitioned_by TIMESTAMP_TRUNC(created_at, DAY),
-  clustered_by session_id,
   columns (
     event_id INT64,
     user_id INT64,
@@ -57,4 +51,4 @@ SELECT
   event_type::STRING AS event_type /* home, department, product, cart, purchase or cancel */
 FROM @thelook_table(events)
 WHERE
-  created_at BETWEEN @start_dt AND @end_dt
+  created_at <= TIMESTAMP(@loaded_through_thelook, 'UTC')

@@ -1,14 +1,9 @@
-/* thelook inventory items: one row per physical unit received into a distribution centre, with sold_at once it was sold (NULL while in stock) and its product's attributes copied onto it. Incremental by the day the unit was received (created_at), the last day read again: a unit sold just after midnight may have been received the evening before and written with the sale's day. Money is rounded to the cent (the public set's cost carries long decimals). */
+/* thelook inventory items: one row per physical unit received into a distribution centre, with sold_at once it was sold (NULL while in stock) and its product's attributes copied onto it. A view bounded by thelook's pinned load (loaded_through_thelook): a unit sold just after midnight may have been received the evening before. Money is rounded to the cent (the public set's cost carries long decimals). */
 MODEL (
   name staging.stg_thelook__inventory_items,
-  kind INCREMENTAL_BY_TIME_RANGE (
-    time_column created_at,
-    lookback 1
-  ),
+  kind VIEW,
   owner data_engineering,
-  cron '@daily',
   grain inventory_item_id,
-  partitioned_by TIMESTAMP_TRUNC(created_at, DAY),
   columns (
     inventory_item_id INT64,
     product_id INT64,
@@ -46,4 +41,4 @@ SELECT
   product_distribution_center_id::INT64 AS distribution_center_id /* Where the unit is kept (stg_thelook__distribution_centers) */
 FROM @thelook_table(inventory_items)
 WHERE
-  created_at BETWEEN @start_dt AND @end_dt
+  created_at <= TIMESTAMP(@loaded_through_thelook, 'UTC')

@@ -1,14 +1,9 @@
-/* thelook order items: one row per unit sold (there is no quantity: an order of two units has two items), each tied to the inventory item that left stock. Status and timestamps repeat the order's. Incremental by the day of created_at (the order's time), the last day read again. sale_price is the FLOAT of the public set rounded to the cent. */
+/* thelook order items: one row per unit sold (there is no quantity: an order of two units has two items), each tied to the inventory item that left stock. Status and timestamps repeat the order's. A view bounded by thelook's pinned load (loaded_through_thelook). sale_price is the FLOAT of the public set rounded to the cent. */
 MODEL (
   name staging.stg_thelook__order_items,
-  kind INCREMENTAL_BY_TIME_RANGE (
-    time_column created_at,
-    lookback 1
-  ),
+  kind VIEW,
   owner data_engineering,
-  cron '@daily',
   grain order_item_id,
-  partitioned_by TIMESTAMP_TRUNC(created_at, DAY),
   columns (
     order_item_id INT64,
     order_id INT64,
@@ -60,4 +55,4 @@ SELECT
   ROUND(sale_price, 2)::NUMERIC(18, 2) AS sale_price /* Price of the unit in USD, to the cent (the product's retail price) */
 FROM @thelook_table(order_items)
 WHERE
-  created_at BETWEEN @start_dt AND @end_dt
+  created_at <= TIMESTAMP(@loaded_through_thelook, 'UTC')

@@ -1,14 +1,9 @@
-/* thelook orders: one row per order of thelook_ecommerce's web shop (read in place on BigQuery, the generator's replica on DuckDB: macros/thelook.py). Incremental by the day of created_at: a run reads only the days it builds, the last one again for late rows. status is the public set's (Processing, Shipped, Complete, Cancelled, Returned), final when the row is written; shipped_at, delivered_at and returned_at are filled as far as the order got, NULL beyond. */
+/* thelook orders: one row per order of thelook_ecommerce's web shop (read in place on BigQuery, the generator's replica on DuckDB: macros/thelook.py). A view bounded by thelook's pinned load (loaded_through_thelook): the candidate sees the days it gates, prod the days it promoted. status is the public set's (Processing, Shipped, Complete, Cancelled, Returned), final when the row is written; shipped_at, delivered_at and returned_at are filled as far as the order got, NULL beyond. */
 MODEL (
   name staging.stg_thelook__orders,
-  kind INCREMENTAL_BY_TIME_RANGE (
-    time_column created_at,
-    lookback 1
-  ),
+  kind VIEW,
   owner data_engineering,
-  cron '@daily',
   grain order_id,
-  partitioned_by TIMESTAMP_TRUNC(created_at, DAY),
   columns (
     order_id INT64,
     user_id INT64,
@@ -44,4 +39,4 @@ SELECT
   num_of_item::INT64 AS item_count /* Units in the order (num_of_item): its number of order items */
 FROM @thelook_table(orders)
 WHERE
-  created_at BETWEEN @start_dt AND @end_dt
+  created_at <= TIMESTAMP(@loaded_through_thelook, 'UTC')

@@ -1,14 +1,9 @@
-/* thelook users: one row per registered user (customer) of the web shop, incremental by the day they signed up (created_at), the last day read again. e-mails lower-cased; the location point as WKT text (POINT(longitude latitude)); traffic_source is how the user first came (Search, Organic, Facebook, Email, Display). */
+/* thelook users: one row per registered user (customer) of the web shop, up to thelook's pinned load (a view: loaded_through_thelook). e-mails lower-cased; the location point as WKT text (POINT(longitude latitude)); traffic_source is how the user first came (Search, Organic, Facebook, Email, Display). */
 MODEL (
   name staging.stg_thelook__users,
-  kind INCREMENTAL_BY_TIME_RANGE (
-    time_column created_at,
-    lookback 1
-  ),
+  kind VIEW,
   owner data_engineering,
-  cron '@daily',
   grain user_id,
-  partitioned_by TIMESTAMP_TRUNC(created_at, DAY),
   columns (
     user_id INT64,
     first_name STRING,
@@ -58,4 +53,4 @@ SELECT
   @thelook_wkt(user_geom)::STRING AS user_geom /* The user's location as WKT, POINT(longitude latitude) */
 FROM @thelook_table(users)
 WHERE
-  created_at BETWEEN @start_dt AND @end_dt
+  created_at <= TIMESTAMP(@loaded_through_thelook, 'UTC')

@@ -15,28 +15,15 @@ Runs in the PyAirbyte environment only.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, TypeVar
 
 from airbyte_protocol.models import AirbyteCatalog, ConnectorSpecification
 
 from commerce_stack.airbyte_config import SourceConfig
+from commerce_stack.connector_builds import cache_file, write_cached
 
 T = TypeVar("T", AirbyteCatalog, ConnectorSpecification)
-
-# What a connector's behaviour is built from; its venv, tests and local secrets are not.
-_SKIPPED_PARTS = {".venv", "unit_tests", "integration_tests", "secrets", "__pycache__", ".pytest_cache"}
-
-
-def connector_build(source: SourceConfig) -> str:
-    """A digest of the connector's own files (code, manifest, schemas, pyproject, lock)."""
-    digest = hashlib.sha256()
-    for path in sorted(source.local_path.rglob("*")):
-        relative = path.relative_to(source.local_path)
-        if path.is_file() and not _SKIPPED_PARTS.intersection(relative.parts):
-            digest.update(str(relative).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def _read(path: Path, model: type[T]) -> T | None:
@@ -54,8 +41,7 @@ class ConnectorCache:
         self.directory = directory
 
     def _file(self, source: SourceConfig, kind: str, *parts: str) -> Path:
-        name = "-".join((source.connector_name, connector_build(source), kind, *parts))
-        return self.directory / f"{name}.json"
+        return cache_file(self.directory, source, kind, *parts)
 
     def spec(self, source: SourceConfig, connector: Any) -> ConnectorSpecification:
         """The connector's spec; `connector` (a PyAirbyte source) is asked only on a miss, and
@@ -81,7 +67,4 @@ class ConnectorCache:
         return catalog
 
     def _write(self, path: Path, text: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_text(text)
-        partial.replace(path)  # a reader never sees half a file
+        write_cached(path, text)

@@ -46,19 +46,19 @@ from commerce_pyairbyte.redaction import (  # noqa: E402
     source_secrets,
 )
 from commerce_stack.airbyte_config import (  # noqa: E402
+    AirbyteConfigError,
     ConnectionConfig,
     DestinationConfig,
     StreamConfig,
+    check_streams,
     connection_names,
     load_connection,
     type_by_spec,
 )
+from commerce_stack.connector_builds import CONNECTOR_CACHE  # noqa: E402
 from commerce_stack.errors import one_line  # noqa: E402
-from commerce_stack.paths import ROOT  # noqa: E402
 from commerce_stack.pipeline.stops import stop_point  # noqa: E402
 
-# Specs and catalogs belong to connector builds, not to a warehouse: one folder for the checkout.
-CONNECTOR_CACHE = ROOT / ".cache" / "connectors"
 WRITE_STRATEGIES = {"append": "append", "append_dedup": "merge", "overwrite": "replace"}
 
 
@@ -164,30 +164,10 @@ def _stream_states(warehouse: RawWarehouse, schema: str) -> dict[str, dict[str, 
 
 def _check_declaration(declared: list[StreamConfig], discovered: Any, connection: str) -> None:
     """The connection file and the connector's catalog must agree on modes, cursors and keys."""
-    catalog = {s.name: s for s in discovered.streams}
-    for stream in declared:
-        where = f"connection {connection}: stream {stream.name}"
-        if stream.name not in catalog:
-            raise SyncError(f"{where} is not offered by the connector (it has {sorted(catalog)})")
-        found = catalog[stream.name]
-        modes = {m.value if hasattr(m, "value") else str(m) for m in found.supported_sync_modes}
-        if stream.sync_mode not in modes:
-            raise SyncError(f"{where}: sync_mode {stream.sync_mode} not supported (supports {sorted(modes)})")
-        if stream.sync_mode == "incremental" and found.default_cursor_field not in (
-            None,
-            [],
-            [stream.cursor_field],
-        ):
-            raise SyncError(
-                f"{where}: cursor_field {stream.cursor_field!r} differs from the connector's "
-                f"{found.default_cursor_field}"
-            )
-        declared_pk = [[k] for k in stream.primary_key]
-        if found.source_defined_primary_key and found.source_defined_primary_key != declared_pk:
-            raise SyncError(
-                f"{where}: primary_key {stream.primary_key} differs from the connector's "
-                f"{found.source_defined_primary_key}"
-            )
+    try:
+        check_streams(declared, discovered.model_dump(mode="json"), f"connection {connection}")
+    except AirbyteConfigError as error:
+        raise SyncError(str(error)) from None
 
 
 @contextmanager

@@ -7,9 +7,10 @@ import shutil
 import airbyte as ab
 import pytest
 from airbyte_protocol.models import ConnectorSpecification
-from commerce_pyairbyte.connector_cache import ConnectorCache, connector_build
+from commerce_pyairbyte.connector_cache import ConnectorCache
 
 from commerce_stack.airbyte_config import load_connection
+from commerce_stack.connector_builds import connector_build
 
 
 def _source(executable):

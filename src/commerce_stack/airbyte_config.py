@@ -17,6 +17,9 @@ import yaml
 from commerce_stack.paths import ROOT, airbyte_config_dir
 
 SYNC_MODES = {"full_refresh", "incremental"}
+# How an Airbyte instance gets a source's connector (connector.instance_definition): our manifest as a
+# declarative custom definition, our image as a Docker custom definition, or the instance's own.
+INSTANCE_DEFINITIONS = {"declarative", "custom_docker", "stock"}
 DESTINATION_SYNC_MODES = {"append", "overwrite", "append_dedup"}
 _ENV_REF = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?::-(?P<default>[^}]*))?\}")
 
@@ -92,6 +95,8 @@ class SourceConfig:
     declared_configuration: dict[str, Any]  # as written, with its ${VAR} references
     docker_image: str | None = None  # what an Airbyte instance runs (the local runner uses local_path)
     declared_environment: dict[str, str] | None = None  # connector.local_environment, as written
+    instance_definition: str | None = None  # one of INSTANCE_DEFINITIONS
+    manifest_path: Path | None = None  # connector.manifest: what a declarative definition publishes
 
     @property
     def configuration(self) -> dict[str, Any]:
@@ -144,6 +149,14 @@ class DestinationConfig:
     production_image: str | None
     bigquery: BigQueryTarget | None = None  # local.bigquery, when local_type is bigquery
     production_namespace_definition: str | None = None  # Airbyte's namespaceDefinition
+    declared_production_configuration: dict[str, Any] | None = None  # production.configuration, as written
+
+    @property
+    def production_configuration(self) -> dict[str, Any]:
+        """The instance's destination settings with the environment's values (read only by
+        `commerce-stack airbyte`: a local run never needs its credentials)."""
+        declared = self.declared_production_configuration or {}
+        return interpolate(declared, f"destinations/{self.name}.yaml: production.configuration")
 
     @property
     def local_path(self) -> Path:
@@ -208,6 +221,19 @@ def _require(data: Any, key: str, where: str) -> Any:
 def load_source(name: str, config_dir: Path | None = None) -> SourceConfig:
     data, where = _declaration("sources", name, config_dir)
     connector = _require(data, "connector", where)
+    definition = connector.get("instance_definition")
+    if definition is not None and definition not in INSTANCE_DEFINITIONS:
+        raise AirbyteConfigError(
+            f"{where}: connector.instance_definition must be one of {sorted(INSTANCE_DEFINITIONS)}, "
+            f"got {definition!r}"
+        )
+    manifest = connector.get("manifest")
+    if definition == "declarative" and not manifest:
+        raise AirbyteConfigError(f"{where}: connector.manifest is required for a declarative definition")
+    if definition in ("custom_docker", "stock") and ":" not in str(connector.get("docker_image") or ""):
+        raise AirbyteConfigError(
+            f"{where}: connector.docker_image must be <repository>:<tag> for a {definition} definition"
+        )
     return SourceConfig(
         name=_require(data, "name", where),
         connector_name=_require(connector, "name", f"{where}: connector"),
@@ -215,6 +241,8 @@ def load_source(name: str, config_dir: Path | None = None) -> SourceConfig:
         declared_configuration=data.get("configuration", {}),
         docker_image=connector.get("docker_image"),
         declared_environment=_mapping(connector, "local_environment", f"{where}: connector"),
+        instance_definition=definition,
+        manifest_path=ROOT / manifest if manifest else None,
     )
 
 
@@ -284,6 +312,7 @@ def load_destination(name: str, config_dir: Path | None = None) -> DestinationCo
         production_image=(production.get("connector") or {}).get("docker_image"),
         bigquery=_bigquery_target(local, where) if local_type == "bigquery" else None,
         production_namespace_definition=namespace_definition,
+        declared_production_configuration=production.get("configuration") or {},
     )
 
 
@@ -310,6 +339,34 @@ def _stream(data: Any, where: str) -> StreamConfig:
         primary_key=list(data.get("primary_key") or []),
         cursor_field=cursor_field,
     )
+
+
+def check_streams(declared: list[StreamConfig], catalog: dict[str, Any], where: str) -> None:
+    """The declared streams and the connector's catalog (its `discover` answer, as JSON) must agree
+    on names, modes, cursors and keys. The local runner checks before each sync; `commerce-stack
+    airbyte` before any request, as an Airbyte instance refuses a cursor or key that contradicts
+    the source's own. `where` names the connection in the messages."""
+    offered = {s["name"]: s for s in catalog.get("streams", [])}
+    for stream in declared:
+        here = f"{where}: stream {stream.name}"
+        if stream.name not in offered:
+            raise AirbyteConfigError(f"{here} is not offered by the connector (it has {sorted(offered)})")
+        found = offered[stream.name]
+        modes = set(found.get("supported_sync_modes") or [])
+        if stream.sync_mode not in modes:
+            raise AirbyteConfigError(
+                f"{here}: sync_mode {stream.sync_mode} not supported (supports {sorted(modes)})"
+            )
+        default_cursor = found.get("default_cursor_field")
+        if stream.sync_mode == "incremental" and default_cursor not in (None, [], [stream.cursor_field]):
+            raise AirbyteConfigError(
+                f"{here}: cursor_field {stream.cursor_field!r} differs from the connector's {default_cursor}"
+            )
+        source_key = found.get("source_defined_primary_key")
+        if source_key and source_key != [[k] for k in stream.primary_key]:
+            raise AirbyteConfigError(
+                f"{here}: primary_key {stream.primary_key} differs from the connector's {source_key}"
+            )
 
 
 def load_connection(name: str, config_dir: Path | None = None) -> ConnectionConfig:

@@ -6,6 +6,10 @@ commerce-stack gate                      plan the candidate env, gate it, promot
 commerce-stack loads                     print each source's pinned high-water mark
 commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
 commerce-stack docs [--output PATH] [--check]   write (or check) docs/columns.md from the models
+commerce-stack export (--mart NAME ... | --all) --to PATH|s3://bucket/prefix|md:database
+                      [--format parquet|csv]      the promoted marts, recorded in dq.exports
+commerce-stack airbyte plan | apply [--dry-run] [--overwrite] [--connection NAME]
+                                         make an Airbyte instance match airbyte_config/
 """
 
 from __future__ import annotations
@@ -113,6 +117,26 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from commerce_stack.export import export
+
+    done = export(None if args.all else args.mart, args.to, args.format)
+    version = done.version
+    print(
+        f"export {done.export_id}: {len(done.marts)} mart(s) to {done.target} as {done.format}, "
+        f"promoted by gate run {version.gate_run_id} (prod plan {version.prod_plan}); "
+        f"recorded in dq.exports" + (f", manifest {done.manifest}" if done.manifest else "")
+    )
+    return 0
+
+
+def _airbyte(args: argparse.Namespace) -> int:
+    from commerce_stack.airbyte_instance.command import run
+
+    command = "plan" if args.action == "plan" or args.dry_run else "apply"
+    return run(command, overwrite=args.overwrite, connections=args.connection)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="commerce-stack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -185,6 +209,35 @@ def main(argv: list[str] | None = None) -> int:
     docs.add_argument("--output", metavar="PATH", help="default: docs/columns.md")
     docs.add_argument("--check", action="store_true", help="exit 1 if PATH differs from the models")
     docs.set_defaults(handler=_docs)
+
+    exporting = commands.add_parser(
+        "export", help="write promoted marts as Parquet or CSV to a folder or bucket, or to MotherDuck"
+    )
+    chosen = exporting.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--mart", action="append", metavar="NAME", help="a mart, e.g. orders (repeatable)")
+    chosen.add_argument("--all", action="store_true", help="every mart prod serves")
+    exporting.add_argument(
+        "--to",
+        required=True,
+        metavar="TARGET",
+        help="a folder, s3://bucket/prefix (AWS_* variables) or md:database (MOTHERDUCK_TOKEN)",
+    )
+    exporting.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    exporting.set_defaults(handler=_export)
+
+    airbyte = commands.add_parser(
+        "airbyte",
+        help="make an Airbyte instance match airbyte_config/ (AIRBYTE_API_URL, AIRBYTE_WORKSPACE_ID, ...)",
+    )
+    airbyte.add_argument("action", choices=["plan", "apply"], help="plan: print the differences only")
+    airbyte.add_argument("--dry-run", action="store_true", help="apply: print the plan, change nothing")
+    airbyte.add_argument(
+        "--overwrite", action="store_true", help="replace objects that differ on the instance (drift) too"
+    )
+    airbyte.add_argument(
+        "--connection", action="append", metavar="NAME", help="only this connection (repeatable)"
+    )
+    airbyte.set_defaults(handler=_airbyte)
 
     args = parser.parse_args(argv)
     from commerce_stack.errors import explain

@@ -1,7 +1,8 @@
 """What a person must fix, in one line: the command line's one translation of the errors that are
 not bugs (bad configuration, a warehouse file another process holds or that is not a DuckDB
-database, a run already in progress, a SQLMesh project that does not load), found anywhere in an
-exception's chain, since SQLMesh and the pipeline's steps wrap what DuckDB raised.
+database, a run already in progress, a SQLMesh project that does not load, an export's unknown
+mart, bad target or missing setting), found anywhere in an exception's chain, since SQLMesh and
+the pipeline's steps wrap what DuckDB raised.
 
 Imports nothing heavy at module level: the PyAirbyte environment uses `one_line` too.
 """
@@ -73,18 +74,21 @@ def explain(error: BaseException) -> tuple[str, int] | None:
     """(one line, exit status) for an error a person fixes; None for anything else (a bug: its
     traceback is what helps)."""
     from commerce_stack.airbyte_config import AirbyteConfigError
+    from commerce_stack.airbyte_instance import AirbyteInstanceError
+    from commerce_stack.export import ExportSettingsError
     from commerce_stack.pipeline import PipelineError
     from commerce_stack.transform.project import ProjectLoadError
     from commerce_stack.warehouse import WarehouseSettingsError
 
+    settings = AirbyteConfigError | WarehouseSettingsError | ProjectLoadError | ExportSettingsError
     chain = list(_chain(error))
     for cause in chain:  # the file first: a step that failed on it says so in its own words
         found = _warehouse_file(cause)
         if found:
             return found
     for cause in chain:
-        if isinstance(cause, AirbyteConfigError | WarehouseSettingsError | ProjectLoadError):
+        if isinstance(cause, settings):
             return one_line(str(cause)), CONFIG_ERROR
-        if isinstance(cause, PipelineError):  # its message names the step and what to do
+        if isinstance(cause, PipelineError | AirbyteInstanceError):  # it names the step and what to do
             return one_line(str(cause)), FAILED
     return None

@@ -1,14 +1,26 @@
 """The emulator's test support on its own (no baseline needed): the comparison finds what differs
-and only that, and a start that fails says why."""
+and only that, a start that fails says why, and the emulator's speed-ups change no parse and no
+translation."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import urllib.request
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import duckdb
 import pytest
-from support.bigquery_emulator import EmulatorStartError, Table, differences, duckdb_table, running_emulator
+from support.bigquery_emulator import (
+    EMULATOR_DIR,
+    EMULATOR_PYTHON,
+    EmulatorStartError,
+    Table,
+    differences,
+    duckdb_table,
+    running_emulator,
+)
 
 pytestmark = pytest.mark.bigquery
 
@@ -106,3 +118,99 @@ def test_given_masked_columns_then_only_whether_they_hold_a_value_is_compared():
     assert differences("marts.t", duck.masked(masked), missing.masked(masked))[1] == (
         "marts.t.ordered_at: 1 rows differ, e.g. order_key='a': True (DuckDB) vs False (emulator)"
     )
+
+
+# Statements of the kinds the pipeline sends, and the forms the speed-ups touch: derived tables
+# with joins (an implicit UNNEST of a derived table's alias, in either case), an INFORMATION_SCHEMA
+# read as bqemulator inlines it (a VALUES subquery joined to another), SQLMesh's CREATE TABLE with
+# columns AS SELECT, a failing parse, a script.
+INLINED_COLUMNS = (
+    "(SELECT * FROM (VALUES ('test', 'ds', 't1', 'a', 1, NULL), ('test', 'ds', 't1', 'b', 2, 1)) "
+    "AS v(table_catalog, table_schema, table_name, column_name, ordinal_position, "
+    "clustering_ordinal_position))"
+)
+SPEED_UP_STATEMENTS = [
+    "SELECT x FROM (SELECT [1, 2] AS arr) AS t, t.arr AS x",
+    "SELECT x FROM (SELECT [1, 2] AS arr) AS T, t.arr AS x",
+    "SELECT * FROM (VALUES (1, [2])) AS v(a, arr), v.arr",
+    "SELECT * FROM (SELECT 1 AS a) AS l JOIN (SELECT 1 AS a) AS r USING (a)",
+    "WITH c AS (SELECT [1] AS arr) SELECT * FROM c, c.arr AS e",
+    "SELECT * FROM `test`.`d`.`t` AS t, t.items AS i",
+    "SELECT * FROM `test`.`d`.`t`",
+    "SELECT *, JSON_QUERY_ARRAY(items, '$')[ORDINAL(1)] AS first FROM `test`.`d`.`t`",
+    "SELECT n, JSON_QUERY_ARRAY(items, '$')[ORDINAL(n)] FROM `test`.`d`.`t` CROSS JOIN UNNEST([1, 2]) AS n",
+    f"WITH ci AS (SELECT table_name, STRING_AGG(column_name ORDER BY clustering_ordinal_position) AS k "
+    f"FROM {INLINED_COLUMNS} AS c WHERE clustering_ordinal_position IS NOT NULL GROUP BY 1) "
+    f"SELECT cols.table_name, ci.k FROM {INLINED_COLUMNS} AS cols LEFT JOIN ci USING (table_name) "
+    "WHERE cols.table_name IN ('t1')",
+    "CREATE OR REPLACE TABLE `test`.`d`.`m` (`id` INT64, `r` NUMERIC(18, 9)) AS "
+    "SELECT CAST(id AS INT64) AS id, CAST(n AS NUMERIC) AS r FROM `test`.`d`.`t`",
+    'SET @@query_label = "sqlmesh_plan:x";SELECT 1;',
+    "SELECT FROM WHERE",
+]
+COLUMNS_OF_T = {"id": "BIGINT", "items": "JSON", "n": "BIGINT"}
+SCHEMAS = [None, {"t": COLUMNS_OF_T}, {"t": dict(reversed(COLUMNS_OF_T.items()))}]
+_COMPARE = """
+import json, sys
+from commerce_bqemu import fixes
+fixes.apply(speed_ups=sys.argv[1] == "on")
+import sqlglot
+from bqemulator.sql.translator import SQLTranslator
+statements, schemas = json.load(sys.stdin)
+out = []
+for sql in statements:
+    for _ in range(2):  # the second time from what the speed-ups kept
+        try:
+            parsed = repr(sqlglot.parse_one(sql, read="bigquery"))
+        except Exception as error:
+            parsed = f"{type(error).__name__}: {error}"
+        try:
+            transpiled = sqlglot.transpile(sql, read="bigquery", write="duckdb")
+        except Exception as error:
+            transpiled = f"{type(error).__name__}: {error}"
+        translated = [repr(SQLTranslator().translate(sql, schema=schema)) for schema in schemas]
+        out.append([sql, parsed, transpiled, translated])
+print(json.dumps(out))
+"""
+
+
+def _parsed_and_translated(speed_ups: bool) -> list:
+    run = subprocess.run(
+        [str(EMULATOR_PYTHON), "-c", _COMPARE, "on" if speed_ups else "off"],
+        input=json.dumps([SPEED_UP_STATEMENTS, SCHEMAS]),
+        capture_output=True,
+        text=True,
+        cwd=EMULATOR_DIR,
+        check=True,
+    )
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_the_emulator_s_speed_ups_change_no_parse_and_no_translation():
+    """commerce_bqemu.fixes' speed-ups (a parse and a translation kept, a copy not made) give
+    sqlglot's trees, its DuckDB SQL and bqemulator's translation exactly as without them, each
+    statement twice (the second time from what was kept), with schemas in two column orders."""
+    with_them, without = _parsed_and_translated(True), _parsed_and_translated(False)
+    assert len(with_them) == 2 * len(SPEED_UP_STATEMENTS)
+    for fast, plain in zip(with_them, without, strict=True):
+        assert fast == plain, fast[0]
+    # the corpus does reach the translator: an implicit UNNEST made explicit, one error kept as such
+    assert "UNNEST(t.arr)" in with_them[0][2][0]
+    assert with_them[-1][1].startswith("ParseError")
+
+
+def test_the_emulator_s_requests_keep_their_correlation_id_and_metrics(tmp_path):
+    """The one-layer request bookkeeping (commerce_bqemu.fixes.request_bookkeeping_in_one_layer)
+    does what bqemulator's three middleware layers did: the caller's trace id is sent back (a new
+    id when there is none) and every request is counted by its route template and status."""
+    datasets = "/bigquery/v2/projects/test/datasets"
+    with running_emulator(tmp_path / "bq", "--in-memory") as url:
+        traced = urllib.request.Request(url + datasets, headers={"X-Cloud-Trace-Context": "abc123/456;o=1"})
+        with urllib.request.urlopen(traced) as response:
+            assert (response.status, response.headers["x-correlation-id"]) == (200, "abc123")
+        with urllib.request.urlopen(url + datasets) as response:
+            assert len(response.headers["x-correlation-id"]) == 32  # a new uuid4, as hex
+        with urllib.request.urlopen(url + "/metrics") as response:
+            metrics = response.read().decode()
+    route = "/bigquery/v2/projects/{project_id}/datasets"
+    assert f'rest_requests_total{{method="GET",route="{route}",status="2xx"}} 2.0' in metrics

@@ -48,6 +48,7 @@ def test_first_run_promotes_marts_that_match_the_simulator(history):
     }
     assert first.summary["checks_passed"] == first.summary["checks_total"] > 0
     assert "=== Summary of run" in first.output and "promoted to prod: yes" in first.output
+    assert "plan environment 'candidate' (unit tests, backfill" in first.output  # a new project: tested
     for table in ("products", "users", "carts"):
         assert f"raw_fakestore.{table}" in first.output
 
@@ -126,6 +127,9 @@ def test_a_failing_suite_blocks_promotion_and_leaves_prod_untouched(history):
     )
     assert "BLOCKING: expect_table_row_count_to_be_between" in blocked.output
     assert "promoted to prod: NO" in blocked.output
+    # the project passed SQLMesh's unit tests in the second run's plan: new data and a new suite
+    # do not run them again (the second run's warehouse is a copy elsewhere, a setting of the project)
+    assert "plan environment 'candidate' (unit tests passed with this project already;" in blocked.output
     # the candidate holds the new data the gate refused
     pipeline: Pipeline = history["pipeline"]
     candidate_orders = pipeline.rows_of_source("orders", "fakestore", schema="marts__candidate")

@@ -78,7 +78,9 @@ def test_ddl_is_the_agreed_schema():
                 "SELECT column_name, data_type FROM information_schema.columns "
                 "WHERE table_schema = 'dq' AND table_name = ? ORDER BY ordinal_position", [t],
             ).fetchall())
-            for t in ("gate_runs", "table_snapshots", "check_results", "quarantine", "stream_counts")
+            for t in (
+                "gate_runs", "table_snapshots", "check_results", "quarantine", "stream_counts", "exports"
+            )
         )
     }  # fmt: skip
     assert [n for n, _ in columns["gate_runs"]] == [
@@ -109,7 +111,13 @@ def test_ddl_is_the_agreed_schema():
         "run_id", "environment", "connection", "stream", "emitted", "landed", "keys_landed", "staged",
         "quarantined", "status", "checked_at",
     ]  # fmt: skip
-    assert DQ_DDL.count("CREATE TABLE IF NOT EXISTS dq.") == 5
+    assert columns["exports"] == [
+        ("export_id", "VARCHAR"), ("exported_at", "TIMESTAMP"), ("target", "VARCHAR"),
+        ("format", "VARCHAR"), ("mart", "VARCHAR"), ("row_count", "BIGINT"), ("location", "VARCHAR"),
+        ("manifest", "VARCHAR"), ("gate_run_id", "VARCHAR"), ("prod_plan", "VARCHAR"), ("loads", "JSON"),
+        ("snapshot_table", "VARCHAR"),
+    ]  # fmt: skip
+    assert DQ_DDL.count("CREATE TABLE IF NOT EXISTS dq.") == 6
 
 
 def test_header_describes_the_latest_run(built):

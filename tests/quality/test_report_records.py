@@ -40,7 +40,7 @@ from commerce_stack.quality.report.records import (
 )
 from commerce_stack.quality.samples import SAMPLE_LIMIT
 
-DQ_TABLES = {"gate_runs", "check_results", "table_snapshots", "quarantine", "stream_counts"}
+DQ_TABLES = {"gate_runs", "check_results", "table_snapshots", "quarantine", "stream_counts", "exports"}
 
 
 @pytest.fixture(scope="module")

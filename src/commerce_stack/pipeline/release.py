@@ -141,24 +141,24 @@ class _Release:
     ) -> str:
         from commerce_stack.quality.audits import audit_checks
         from commerce_stack.quality.gate import Checkpoint, suites_to_validate
-        from commerce_stack.transform.loads import THELOOK
-        from commerce_stack.transform.project import AuditsFailed, plan, reopen_new_days, sqlmesh_context
+        from commerce_stack.transform.project import AuditsFailed, plan, sqlmesh_context
 
         summary, environment = self.summary, self.environment
+        # SQLMesh's unit tests check the project's code on their own fixtures, never the loads: they
+        # run again only when the project differs from the one that last passed them (or that prod
+        # serves; promotion.project_digest covers tests/models); the prod plan promotes what this
+        # candidate plan just built.
+        unit_tests = candidate.project not in {served.project if served else None, promotion.tested_project()}
+        tests_note = "unit tests, " if unit_tests else "unit tests passed with this project already; "
         # The project is loaded once for both plans; the checkpoint's process starts now and
         # imports GX while SQLMesh plans (it opens the warehouse only once told to validate).
         with sqlmesh_context() as project, Checkpoint() as checkpoint:
-            step(f"SQLMesh: plan environment '{environment}' (unit tests, backfill, blocking audits)")
+            step(f"SQLMesh: plan environment '{environment}' ({tests_note}backfill, blocking audits)")
             at_stage(summary, f"planning {environment}")
             started = time.monotonic()
             self.plan_started = datetime.now(UTC)
             try:
-                # thelook's new days, which SQLMesh's calendar took for built (docs/thelook.md §4)
-                served_thelook = served.loads.get(THELOOK) if served else None
-                reopened = reopen_new_days(project, served_thelook, candidate.loads.get(THELOOK, ""))
-                if reopened:
-                    print(f"thelook: days after {served_thelook} reopened in {len(reopened)} models")
-                planned = plan(environment, project)
+                planned = plan(environment, project, unit_tests=unit_tests)
             except AuditsFailed as failure:
                 self.checks = audit_checks(failure.failures, environment)
                 self.run.message = str(failure)
@@ -170,6 +170,8 @@ class _Release:
             finally:
                 summary.seconds["plan"] = round(time.monotonic() - started, 2)
             self.environment_built = True
+            if unit_tests:
+                promotion.record_tested(candidate.project)
             reach(summary, "candidate-planned")
             summary.changed_models = planned.directly_modified + planned.indirectly_modified + planned.added
             summary.evaluated = planned.evaluated
@@ -185,7 +187,7 @@ class _Release:
             # checks cover the rest.
             promoted_suites = served.suites if served else {}
             changed_suites = {n for n, digest in candidate.suites.items() if promoted_suites.get(n) != digest}
-            # thelook's new days are built into the tables prod serves (same versions): validated too
+            # what the plan built: new versions, and the days it added to facts (forward-only days)
             built = planned.changed_models | set(planned.evaluated)
             validate = suites_to_validate(suites, built, changed_suites)
             summary.validated_suites = sorted(validate)
@@ -196,7 +198,7 @@ class _Release:
             step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
             at_stage(summary, "promoting")
             started = time.monotonic()
-            promoted = plan(PROD, project)
+            promoted = plan(PROD, project, unit_tests=False)
             reach(summary, "prod-planned")
             # Recorded after the gate run is in dq (`_record`): a crash in between leaves the
             # promotion unrecorded, so the next run validates and records it again.

@@ -112,6 +112,10 @@ def print_summary(summary: RunSummary) -> None:
     print("records synced this run:")
     for stream, records in summary.records_per_stream.items():
         print(f"  {stream:<40} {records:>9}")
+    if summary.loads:  # what this run's models read: a scheduled `gate` says which loads it took
+        print("loads pinned (raw data read, per source):")
+        for source, through in summary.loads.items():
+            print(f"  {source:<40} through {through} UTC")
     print("rows per mart (prod):")
     for table, rows in summary.rows_per_mart.items():
         print(f"  {MART_SCHEMA}.{table:<34} {rows:>9}")

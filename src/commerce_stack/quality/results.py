@@ -4,7 +4,8 @@
 `dq.gate_runs` has one row per gate run, `dq.check_results` one per check per run (failing-row
 samples and reproduce SQL included), `dq.table_snapshots` the size and freshness of each
 validated table per run, `dq.quarantine` the records that could not be typed, and
-`dq.stream_counts` each stream's counts from connector to staging per run. The steward
+`dq.stream_counts` each stream's counts from connector to staging per run, `dq.exports` what
+each `commerce-stack export` wrote and from which promoted version. The steward
 report reads them through `quality/report/records.py`; the e-mail digest (`quality/alerts.py`)
 reads the report.
 """
@@ -61,6 +62,20 @@ CREATE TABLE IF NOT EXISTS dq.stream_counts (     -- counts reconciled per strea
   quarantined BIGINT,        -- keys held in its quarantine model
   status VARCHAR,            -- ok | mismatch | not-staged
   checked_at TIMESTAMP       -- UTC
+);
+CREATE TABLE IF NOT EXISTS dq.exports (           -- one row per mart per export (commerce-stack export)
+  export_id VARCHAR,         -- e.g. 20261122T001853Z: the export's folder under its target
+  exported_at TIMESTAMP,     -- UTC
+  target VARCHAR,            -- the folder, s3://bucket/prefix or md:database (never a credential)
+  format VARCHAR,            -- parquet | csv | motherduck
+  mart VARCHAR,              -- e.g. marts.orders, read through prod's view
+  row_count BIGINT,          -- rows written
+  location VARCHAR,          -- the file's path or URI, or the MotherDuck table
+  manifest VARCHAR,          -- the export's _export.json (NULL for MotherDuck)
+  gate_run_id VARCHAR,       -- the dq.gate_runs run that validated and promoted what was written
+  prod_plan VARCHAR,         -- SQLMesh's plan id behind prod (promoted.json's prod_plan)
+  loads JSON,                -- the promoted loads: {"fakestore": "2026-11-22 00:18:50.123000"}
+  snapshot_table VARCHAR     -- the versioned table prod's view read, e.g. sqlmesh__marts.marts__orders__123
 );
 
 -- added after the first release: a history created before it gains the column, rows keep NULL

@@ -86,17 +86,20 @@ def source_load(con: Connection, connection: ConnectionConfig) -> SourceLoad:
 
 
 def thelook_load(con: Connection) -> SourceLoad:
-    """thelook's mark: the newest order's time. Its rows never change once written (a day arrives
-    whole), so the newest row is the load; the models read it by day, not through a variable
-    (docs/thelook.md §4: the new days are the intervals the candidate plan builds)."""
+    """thelook's mark: the newest `created_at` of its five dated tables. Its rows never change once
+    written, so the newest row is the load; the staging views read up to it (loaded_through_thelook),
+    so an event after a day's last order is not left for the next run."""
+    dated = ("orders", "order_items", "inventory_items", "users", "events")
     if isinstance(con, duckdb.DuckDBPyConnection):
-        if "orders" not in tables(con, "raw_thelook"):
+        if not set(dated) <= set(tables(con, "raw_thelook")):
             return SourceLoad(THELOOK, NOTHING_LOADED)
-        query = "SELECT max(epoch(created_at)) FROM raw_thelook.orders"
+        newest = " UNION ALL ".join(f"SELECT max(created_at) AS newest FROM raw_thelook.{t}" for t in dated)
+        query = f"SELECT max(epoch(newest)) FROM ({newest})"
     else:
         dataset = os.environ.get("THELOOK_BIGQUERY_DATASET", "bigquery-public-data.thelook_ecommerce")
         project, name = dataset.split(".")
-        query = f"SELECT UNIX_SECONDS(MAX(created_at)) FROM `{project}`.`{name}`.orders"
+        newest = " UNION ALL ".join(f"SELECT MAX(created_at) AS newest FROM `{project}`.`{name}`.{t}" for t in dated)
+        query = f"SELECT UNIX_MICROS(MAX(newest)) / 1e6 FROM ({newest})"
     row = query_native(con, query).fetchone()
     if not row or row[0] is None:
         return SourceLoad(THELOOK, NOTHING_LOADED)

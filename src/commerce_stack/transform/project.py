@@ -55,42 +55,6 @@ def sqlmesh_context() -> Iterator[Any]:
         ctx.close()
 
 
-def reopen_new_days(ctx: Any, since: str | None, through: str) -> list[str]:
-    """Mark the days thelook brought since prod's load (`since`, exclusive) up to `through` as not
-    built yet, for every model prod serves that reads thelook: SQLMesh then builds exactly those
-    days (and the models' lookback) in the next plan, where it would otherwise take them for
-    done. thelook's days do not arrive on the calendar SQLMesh schedules by (the generator adds a
-    simulated day per run; the public set can add past days), and its models read it by day, not
-    through a pinned variable that would rebuild every day (docs/thelook.md §4, DECISIONLOG).
-    Returns the names of the models reopened."""
-    from sqlmesh.utils.date import to_timestamp
-
-    if since is None or since[:10] >= through[:10]:
-        return []
-    prod = ctx.state_sync.get_environment(PROD)
-    if prod is None:
-        return []
-    reading = {name for name in ctx.models if "stg_thelook__" in name.replace('"', "")}
-    for name in list(reading):
-        reading |= set(ctx.dag.downstream(name))
-    first = date.fromisoformat(since[:10]) + timedelta(days=1)
-    last = date.fromisoformat(through[:10]) + timedelta(days=1)
-    snapshots = [s for s in prod.snapshots if s.name in reading]
-    ctx.state_sync.remove_intervals(
-        [
-            # a movement model dates a return when it happens, ahead of the day that wrote it:
-            # its days after the new ones are reopened too (empty but for those returns)
-            (s, (to_timestamp(first), to_timestamp(date.max if _DATED_AHEAD in s.name else last)))
-            for s in snapshots
-        ],
-        remove_shared_versions=True,
-    )
-    return sorted(s.name for s in snapshots)
-
-
-_DATED_AHEAD = "fct_inventory_movements"
-
-
 @dataclass
 class PlanOutcome:
     environment: str
@@ -184,18 +148,22 @@ def _names(snapshot_ids: object) -> list[str]:
     return sorted(s.name for s in snapshot_ids)  # type: ignore[attr-defined]
 
 
-def plan(environment: str, ctx: Any) -> PlanOutcome:
+def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
     """Build (or update) an environment: unit tests, backfill, blocking audits, virtual update.
 
     A failing unit test or blocking audit raises here, before any view of `environment` moves.
     Dev environments get views for unmodified models too, so the gate reads one schema suffix.
-    `ctx`: the project, loaded once for the run's plans (`sqlmesh_context`).
+    `ctx`: the project, loaded once for the run's plans (`sqlmesh_context`). `unit_tests=False`
+    skips SQLMesh's unit tests (they test the project's code on their own fixtures, so they need
+    not run again for code that already passed them: the caller decides, see release.py).
     """
     if environment != "prod":
         # Start from prod every time, so the plan (and the gate) covers every difference
         # from prod, not only what changed since this environment's last plan.
         ctx.invalidate_environment(environment, sync=True)
-    built = ctx.plan_builder(environment, include_unmodified=environment != "prod").build()
+    built = ctx.plan_builder(
+        environment, include_unmodified=environment != "prod", skip_tests=not unit_tests
+    ).build()
     # Read what must be computed before applying: afterwards those intervals are filled.
     backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
     evaluated = {

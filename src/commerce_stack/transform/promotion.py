@@ -110,12 +110,32 @@ def _record_file() -> Path:
     return runs_dir() / "promoted.json"
 
 
+def _replace(path: Path, text: str) -> None:
+    """Write `path` whole: a crash leaves the old file or the new one, never half of one."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text)
+    partial.replace(path)
+
+
 def record_promoted(release: Release) -> None:
     """Remember what prod now serves (after `plan prod`: the plan id is prod's new one)."""
     served = Release(release.loads, release.project, release.suites, prod_plan_id())
-    partial = _record_file().with_suffix(".json.partial")  # replaced whole: a crash leaves no half file
-    partial.write_text(json.dumps(asdict(served), indent=2))
-    partial.replace(_record_file())
+    _replace(_record_file(), json.dumps(asdict(served), indent=2))
+
+
+def _tested_file() -> Path:
+    return runs_dir() / "unit_tests_passed"
+
+
+def record_tested(project: str) -> None:
+    """Remember that SQLMesh's unit tests passed with this project (a `project_digest`)."""
+    _replace(_tested_file(), project + "\n")
+
+
+def tested_project() -> str | None:
+    """The project whose unit tests last passed on this warehouse's runs, if any."""
+    path = _tested_file()
+    return path.read_text().strip() if path.exists() else None
 
 
 def promoted() -> Release | None:
