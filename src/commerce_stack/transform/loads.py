@@ -98,7 +98,9 @@ def thelook_load(con: Connection) -> SourceLoad:
     else:
         dataset = os.environ.get("THELOOK_BIGQUERY_DATASET", "bigquery-public-data.thelook_ecommerce")
         project, name = dataset.split(".")
-        newest = " UNION ALL ".join(f"SELECT MAX(created_at) AS newest FROM `{project}`.`{name}`.{t}" for t in dated)
+        newest = " UNION ALL ".join(
+            f"SELECT MAX(created_at) AS newest FROM `{project}`.`{name}`.{t}" for t in dated
+        )
         query = f"SELECT UNIX_MICROS(MAX(newest)) / 1e6 FROM ({newest})"
     row = query_native(con, query).fetchone()
     if not row or row[0] is None:

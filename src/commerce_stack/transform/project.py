@@ -6,10 +6,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from commerce_stack.environments import PROD
 from commerce_stack.errors import one_line
 from commerce_stack.paths import project_dir, warehouse_path
 from commerce_stack.pipeline import PipelineError
@@ -148,7 +147,9 @@ def _names(snapshot_ids: object) -> list[str]:
     return sorted(s.name for s in snapshot_ids)  # type: ignore[attr-defined]
 
 
-def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
+def plan(
+    environment: str, ctx: Any, *, unit_tests: bool = True, new_days_from: date | None = None
+) -> PlanOutcome:
     """Build (or update) an environment: unit tests, backfill, blocking audits, virtual update.
 
     A failing unit test or blocking audit raises here, before any view of `environment` moves.
@@ -156,13 +157,29 @@ def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
     `ctx`: the project, loaded once for the run's plans (`sqlmesh_context`). `unit_tests=False`
     skips SQLMesh's unit tests (they test the project's code on their own fixtures, so they need
     not run again for code that already passed them: the caller decides, see release.py).
+
+    `new_days_from`: only thelook's new days differ from prod (`promotion.new_days_from`). The
+    candidate is then planned forward-only: its changed models keep prod's versions, and SQLMesh
+    builds them in the candidate's own dev tables (views and FULL models whole, the incremental
+    facts from that day on), never in prod's. Prod's plan then restates the models that read
+    thelook from that day on, in prod's tables, after the gate passed: a daily run rebuilds the
+    facts' new days, not their history (docs/thelook.md §4).
     """
     if environment != "prod":
         # Start from prod every time, so the plan (and the gate) covers every difference
         # from prod, not only what changed since this environment's last plan.
         ctx.invalidate_environment(environment, sync=True)
+    options: dict[str, Any] = {}
+    if new_days_from is not None and environment != "prod":
+        options = {"forward_only": True, "preview_start": new_days_from.isoformat()}
+    elif new_days_from is not None:
+        options = {
+            "restate_models": _reading_thelook(ctx),
+            "start": new_days_from.isoformat(),
+            "always_include_local_changes": True,
+        }
     built = ctx.plan_builder(
-        environment, include_unmodified=environment != "prod", skip_tests=not unit_tests
+        environment, include_unmodified=environment != "prod", skip_tests=not unit_tests, **options
     ).build()
     # Read what must be computed before applying: afterwards those intervals are filled.
     backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
@@ -193,6 +210,15 @@ def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
         added=_names(built.context_diff.added),
         backfilled=backfill,
         evaluated=evaluated,
+    )
+
+
+def _reading_thelook(ctx: Any) -> list[str]:
+    """The thelook staging models read by day (their restatement reaches every model below)."""
+    return sorted(
+        name
+        for name, model in ctx.models.items()
+        if "stg_thelook__" in name and getattr(model.kind, "is_view", False)
     )
 
 

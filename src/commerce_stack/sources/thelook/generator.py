@@ -28,7 +28,6 @@ import pandas as pd
 from commerce_stack.sources.thelook import catalog as c
 from commerce_stack.sources.thelook.catalog import DEFAULT_SCALE
 
-START_DAY = date(2025, 1, 1)  # the first generated day
 HISTORY_DAYS = 60  # what the first run generates
 PUBLIC_ORDERS = 100_000  # the public set, in round numbers: scale 1.0 gives that many in the history
 PUBLIC_PRODUCTS = 29_120
@@ -409,7 +408,9 @@ def generate(
     _reference_data(con, scale, seed)
     today = today or datetime.now(UTC).date()
     last = last_day(con)
-    first = last + timedelta(days=1) if last else START_DAY
+    # the first run stops the day before yesterday, so the next run has a new day to add (a daily
+    # run's, as the public set's arrive) and thelook's days share the other sources' calendar
+    first = last + timedelta(days=1) if last else today - timedelta(days=HISTORY_DAYS + 1)
     wanted = days if days is not None else (1 if last else HISTORY_DAYS)
     out = Generated(rows=dict.fromkeys(c.TABLES, 0))
     available = max(0, (today - first).days)
