@@ -204,9 +204,7 @@ class _Release:
             if days_from is None:
                 step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
             else:
-                step(
-                    f"Promote: sqlmesh plan prod, restating thelook's days from {days_from} in prod's tables"
-                )
+                step(f"Promote: sqlmesh plan prod, restating thelook's days from {days_from} in prod")
             at_stage(summary, "promoting")
             started = time.monotonic()
             promoted = plan(PROD, project, unit_tests=False, new_days_from=days_from)
