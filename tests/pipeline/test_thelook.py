@@ -1,7 +1,8 @@
 """thelook end to end: the facts reconcile, per day, with the generator's own rows in raw_thelook
 (plain SQL on the raw tables, not the models), every web event is in fct_user_activity once with its
-step in its session, and a run that brings one new day builds only that day (and the models'
-one-day lookback) of the incremental models, as SQLMesh's plan says.
+step in its session, and a run that brings one new day rebuilds only the facts' days from prod's
+last thelook day on, in the candidate's own tables and then, after the gate, in prod's (no new versions); a
+defect in such a day blocks the run and leaves prod as it was.
 
 Two warehouses: the session's baseline (60 generated days) and a copy of it after one more run that
 adds one day (`--connection thelook`: the generator and the release, no Airbyte sync).
@@ -12,15 +13,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import duckdb
 import pytest
 from support.pipeline_runs import Pipeline, Run, copy_workdir
 
-INCREMENTAL = [
-    "staging.stg_thelook__orders",
-    "staging.stg_thelook__order_items",
-    "staging.stg_thelook__inventory_items",
-    "staging.stg_thelook__events",
-    "staging.stg_thelook__users",
+FACTS = [
     "marts.fct_order_headers",
     "marts.fct_order_items",
     "marts.fct_orders",
@@ -105,32 +102,70 @@ def test_inventory_movements_are_the_units_received_sold_and_returned(warehouse:
         "SELECT movement_date, sum(quantity_change) FROM marts.fct_inventory_movements"
         " WHERE source = 'thelook' GROUP BY 1 ORDER BY 1"
     )
-    assert facts == [(d, int(n)) for d, n in raw]
+    # a return is dated when it happens, which can be after the run: SQLMesh's calendar ends on
+    # the last whole day before the run, so those returns join the fact on a later run
+    (ran,) = warehouse.query("SELECT max(started_at)::DATE FROM dq.gate_runs WHERE promoted")[0]
+    assert facts == [(d, int(n)) for d, n in raw if d < ran]
 
 
-def test_one_new_day_builds_that_day_and_the_lookback_only(baseline, one_day_later) -> None:
+def _prod_table(pipeline: Pipeline, model: str) -> str:
+    """The versioned table behind prod's view of `model` (schema.table)."""
+    schema, table = model.split(".")
+    (sql,) = pipeline.query(
+        "SELECT sql FROM duckdb_views() WHERE schema_name = ? AND view_name = ?", [schema, table]
+    )[0]
+    return sql.split("FROM")[-1].strip().rstrip(";")
+
+
+def test_one_new_day_rebuilds_only_its_days_in_prods_own_tables(baseline, one_day_later) -> None:
     pipeline, run = one_day_later
     assert run.returncode == 0, run.output[-3000:]
     assert run.summary["status"] == "promoted"
     added = [date.fromisoformat(d) for d in run.summary["thelook"]["days"]]
     before = date.fromisoformat(baseline.run.summary["thelook"]["days"][-1])
     assert added == [before + timedelta(days=1)]
-    new_day = added[0]
+    assert f"thelook's new days only: forward-only from {before}" in run.output
+    # the candidate built the facts' days from prod's last thelook day (late rows) to the new one
     evaluated = run.summary["evaluated"]
-    # SQLMesh's calendar ends yesterday: a model with a lookback always rebuilds its last day too
-    run_day = run.summary["run_id"][:8]
-    yesterday = date(int(run_day[:4]), int(run_day[4:6]), int(run_day[6:])) - timedelta(days=1)
-    for model in INCREMENTAL:
-        # returns are dated when they happen, after the day that wrote them: that model's later
-        # days are rebuilt too (docs/thelook.md §4)
-        ahead = model == "marts.fct_inventory_movements"
-        assert evaluated[model] == {
-            "first": (new_day - timedelta(days=1)).isoformat(),
-            "last": yesterday.isoformat(),
-            "intervals": (yesterday - new_day).days + 2 if ahead else 3,
-        }, model
-    # the whole tables that read thelook are rebuilt once; the other sources' models not at all
+    for fact in FACTS:
+        assert evaluated[fact] == {"first": before.isoformat(), "last": added[0].isoformat(), "intervals": 2}
+    # the whole tables that read thelook are rebuilt (FULL: one query for those days); the other
+    # sources' models not at all
     for model in ("marts.orders", "marts.order_lines", "marts.customers", "marts.channels"):
-        assert evaluated[model]["intervals"] == 1, model
+        assert evaluated[model]["first"] == before.isoformat(), model
     assert not [m for m in evaluated if "fakestore" in m or "tinyerp" in m or "linnworks" in m]
-    assert run.summary["changed_models"] == []  # no new versions: the same tables, one more day
+    # prod kept its fact tables (no new version, no rebuilt history): the same table, one more day
+    for fact in FACTS:
+        assert _prod_table(pipeline, fact) == _prod_table(baseline.pipeline, fact), fact
+    assert f"restating thelook's days from {before} in prod" in run.output
+
+
+def test_a_blocked_new_day_leaves_prod_as_it_was(baseline, tmp_path_factory) -> None:
+    """A defect in thelook's new rows blocks the candidate; prod's views, its facts' tables and
+    their rows stay as they were (the candidate's days were built in its own dev tables)."""
+    pipeline = Pipeline(copy_workdir(baseline.workdir, tmp_path_factory.mktemp("thelook_blocked")))
+    before = date.fromisoformat(baseline.run.summary["thelook"]["days"][-1])
+    activity = "SELECT count(*), max(event_date) FROM marts.fct_user_activity"
+    served = pipeline.query(activity)
+    with duckdb.connect(str(pipeline.warehouse)) as con:
+        con.execute(
+            "INSERT INTO raw_thelook.events (id, user_id, sequence_number, session_id, created_at,"
+            " ip_address, city, state, postal_code, browser, traffic_source, uri, event_type)"
+            " VALUES (999999999999, NULL, 1, 'teleport-session', ?, '10.0.0.1', 'Nowhere', 'Nowhere',"
+            " '00000', 'Chrome', 'Email', '/teleport', 'teleport')",
+            [f"{before} 23:59:59+00"],
+        )
+    run = pipeline.run("--connection", "thelook", "--thelook-days", "0")
+    assert run.summary["status"] == "blocked", run.output[-3000:]
+    assert f"thelook's new days only: forward-only from {before}" in run.output
+    assert "BLOCKING: event_type_known(marts__candidate.fct_user_activity.event_type)" in run.output
+    assert "BLOCKING: event_type_known(staging__candidate.stg_thelook__events.event_type)" in run.output
+    assert pipeline.query(activity) == served
+    assert pipeline.query(
+        "SELECT count(*) FROM marts.fct_user_activity WHERE event_key LIKE '%999999999999'"
+    ) == [(0,)]
+    assert pipeline.query(
+        "SELECT count(*) FROM staging.stg_thelook__events WHERE event_type = 'teleport'"
+    ) == [(0,)]
+    for fact in FACTS:
+        assert _prod_table(pipeline, fact) == _prod_table(baseline.pipeline, fact), fact
