@@ -49,7 +49,6 @@ MODEL (
     unique_values(columns := [event_key]),
     unique_combination_of_columns(columns := [session_id, step_in_session]),
     assert_key_prefixed_by_source(key_column := event_key),
-    assert_foreign_key_exists(key_column := user_key, parent_model := marts.customers, parent_key := customer_key),
     assert_foreign_key_exists(key_column := channel_key, parent_model := marts.channels, parent_key := channel_key)
   )
 );

@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "--thelook-days",
         type=int,
         metavar="N",
-        help="days thelook's generator adds (default: 60 into an empty warehouse, then 1 per run)",
+        help="days thelook's generator adds at most (default: 60, then every day ended since)",
     )
     run.add_argument(
         "--connection",

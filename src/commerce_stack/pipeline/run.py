@@ -92,6 +92,7 @@ def run(
             if connections is None or THELOOK in connections:
                 _generate_thelook(summary, thelook or TheLook())
             reach(summary, "sync-done")
+        _declare_thelook()
         summary.status = release(summary, environment)
         summary.promoted = summary.status == "promoted"
     except SyncFailed as failure:
@@ -129,6 +130,17 @@ def _sync_into(summary: RunSummary, env: dict[str, str], connections: list[str] 
         _count_records(summary, sync({**env, **raw_destination()}, connections, on_connection=syncing))
     finally:
         summary.seconds["sync"] = round(time.monotonic() - started, 2)
+
+
+def _declare_thelook() -> None:
+    """raw_thelook's tables, empty until the generator first writes them: thelook's staging views
+    read them whether or not a run generated days (the embedded warehouse only)."""
+    if on_bigquery():
+        return
+    from commerce_stack.sources.thelook.catalog import DDL
+
+    with duckdb.connect(str(warehouse_path())) as con:
+        con.execute(DDL)
 
 
 def _generate_thelook(summary: RunSummary, options: TheLook) -> None:

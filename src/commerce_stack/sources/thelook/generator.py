@@ -1,7 +1,7 @@
 """A replica of thelook_ecommerce, written into `raw_thelook` of the DuckDB warehouse, a day at a time.
 
-Each run adds days after the last one generated (the first adds `HISTORY_DAYS`), never today or
-later: the days keep arriving between runs. A day is a function of (seed, day) alone, so the same
+Each run adds the days ended since the last one generated (the first adds `HISTORY_DAYS`), never
+today or later: the days keep arriving between runs. A day is a function of (seed, day) alone, so the same
 days are the same rows whatever the runs that made them. The rules (docs/thelook.md §3): users
 sign up, orders of 1-4 units pick a user who signed up before, each unit is one order item priced
 at its product's retail price and one inventory item sold at the order's time (received up to 20
@@ -402,8 +402,9 @@ def generate(
     seed: int = 42,
     today: date | None = None,
 ) -> Generated:
-    """Add `days` days (default: `HISTORY_DAYS` into an empty raw_thelook, else 1) after the last
-    generated one, stopping before `today` (UTC): a day is written whole, once it is over."""
+    """Add `days` days (default: `HISTORY_DAYS` into an empty raw_thelook, else every day that has
+    ended since) after the last generated one, stopping before `today` (UTC): a day is written
+    whole, once it is over."""
     con.execute(c.DDL)
     _reference_data(con, scale, seed)
     today = today or datetime.now(UTC).date()
@@ -411,9 +412,9 @@ def generate(
     # the first run stops the day before yesterday, so the next run has a new day to add (a daily
     # run's, as the public set's arrive) and thelook's days share the other sources' calendar
     first = last + timedelta(days=1) if last else today - timedelta(days=HISTORY_DAYS + 1)
-    wanted = days if days is not None else (1 if last else HISTORY_DAYS)
-    out = Generated(rows=dict.fromkeys(c.TABLES, 0))
     available = max(0, (today - first).days)
+    wanted = days if days is not None else (available if last else HISTORY_DAYS)
+    out = Generated(rows=dict.fromkeys(c.TABLES, 0))
     if wanted > available:
         out.note = f"thelook: {wanted} day(s) asked, {available} before today ({today}) generated"
     products = _products(con)
