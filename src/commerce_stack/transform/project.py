@@ -115,6 +115,17 @@ def _audit_failures(errors: list[Any]) -> list[AuditFailure]:
     return failures
 
 
+def _failed_models(errors: list[Any]) -> str:
+    """The models whose evaluation failed, each with its first line of cause."""
+    names = [
+        ".".join(str(getattr(e.node, "snapshot_name", e.node)).replace('"', "").split(".")[-2:])
+        for e in errors
+    ]
+    return "; ".join(
+        f"{name} failed: {one_line(str(e.__cause__ or e))}" for name, e in zip(names, errors, strict=True)
+    )
+
+
 @contextmanager
 def _capturing_failed_models() -> Iterator[list[Any]]:
     """SQLMesh reports the nodes that failed only to its console; keep them for the gate. The
@@ -199,6 +210,8 @@ def plan(
             audits = _audit_failures(failed)
             if audits:
                 raise AuditsFailed(environment, audits) from error
+            if failed:  # SQLMesh's own error says only that the plan failed: name the models
+                raise RuntimeError(_failed_models(failed)) from error
             raise
         finally:
             ctx.close()  # the warehouse file is free for the gate's process between plans
