@@ -137,7 +137,7 @@ def test_one_new_day_rebuilds_only_its_days_in_prods_own_tables(baseline, one_da
     # prod kept its fact tables (no new version, no rebuilt history): the same table, one more day
     for fact in FACTS:
         assert _prod_table(pipeline, fact) == _prod_table(baseline.pipeline, fact), fact
-    assert f"restating thelook's days from {before} in prod" in run.output
+    assert f"building thelook's days from {before} in prod's tables" in run.output
 
 
 def test_a_blocked_new_day_leaves_prod_as_it_was(baseline, tmp_path_factory) -> None:

@@ -204,10 +204,10 @@ class _Release:
             if days_from is None:
                 step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
             else:
-                step(f"Promote: sqlmesh plan prod, restating thelook's days from {days_from} in prod")
+                step(f"Promote: sqlmesh plan prod, building thelook's days from {days_from} in prod's tables")
             at_stage(summary, "promoting")
             started = time.monotonic()
-            promoted = plan(PROD, project, unit_tests=False, new_days_from=days_from)
+            promoted = plan(PROD, project, unit_tests=False, new_days_from=days_from, gated_in=environment)
             reach(summary, "prod-planned")
             # Recorded after the gate run is in dq (`_record`): a crash in between leaves the
             # promotion unrecorded, so the next run validates and records it again.

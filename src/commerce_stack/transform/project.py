@@ -159,7 +159,12 @@ def _names(snapshot_ids: object) -> list[str]:
 
 
 def plan(
-    environment: str, ctx: Any, *, unit_tests: bool = True, new_days_from: date | None = None
+    environment: str,
+    ctx: Any,
+    *,
+    unit_tests: bool = True,
+    new_days_from: date | None = None,
+    gated_in: str | None = None,
 ) -> PlanOutcome:
     """Build (or update) an environment: unit tests, backfill, blocking audits, virtual update.
 
@@ -172,9 +177,10 @@ def plan(
     `new_days_from`: only thelook's new days differ from prod (`promotion.new_days_from`). The
     candidate is then planned forward-only: its changed models keep prod's versions, and SQLMesh
     builds them in the candidate's own dev tables (views and FULL models whole, the incremental
-    facts from that day on), never in prod's. Prod's plan then restates the models that read
-    thelook from that day on, in prod's tables, after the gate passed: a daily run rebuilds the
-    facts' new days, not their history (docs/thelook.md §4).
+    facts from that day on), never in prod's. Prod's plan (`gated_in`: the environment the gate
+    passed) then builds those days again in prod's tables, after the gate passed: a daily run
+    rebuilds the facts' new days, not their history (docs/thelook.md §4). (Not a restatement:
+    SQLMesh refuses one in a plan that also deploys the new versions it restates.)
     """
     if environment != "prod":
         # Start from prod every time, so the plan (and the gate) covers every difference
@@ -183,12 +189,8 @@ def plan(
     options: dict[str, Any] = {}
     if new_days_from is not None and environment != "prod":
         options = {"forward_only": True, "preview_start": new_days_from.isoformat()}
-    elif new_days_from is not None:
-        options = {
-            "restate_models": _reading_thelook(ctx),
-            "start": new_days_from.isoformat(),
-            "always_include_local_changes": True,
-        }
+    elif new_days_from is not None and gated_in is not None:
+        _reopen_days(ctx, new_days_from, gated_in)
     built = ctx.plan_builder(
         environment, include_unmodified=environment != "prod", skip_tests=not unit_tests, **options
     ).build()
@@ -226,12 +228,19 @@ def plan(
     )
 
 
-def _reading_thelook(ctx: Any) -> list[str]:
-    """The thelook staging models read by day (their restatement reaches every model below)."""
-    return sorted(
-        name
-        for name, model in ctx.models.items()
-        if "stg_thelook__" in name and getattr(model.kind, "is_view", False)
+def _reopen_days(ctx: Any, first: date, gated_in: str) -> None:
+    """Mark the days from `first` on as not built for the models below thelook's staging, in the
+    versions `gated_in` built forward-only (prod's own tables): prod's plan then builds exactly
+    those days there. Only after the gate passed: until then, prod's tables are untouched."""
+    from sqlmesh.utils.date import now_timestamp, to_timestamp
+
+    candidate = ctx.state_sync.get_environment(gated_in)
+    reading = {name for name in ctx.models if "stg_thelook__" in name}
+    for name in list(reading):
+        reading |= set(ctx.dag.downstream(name))
+    interval = (to_timestamp(first), now_timestamp())
+    ctx.state_sync.remove_intervals(
+        [(s, interval) for s in candidate.snapshots if s.name in reading], remove_shared_versions=True
     )
 
 
