@@ -228,7 +228,7 @@ def prod_rows_since(suites: dict[str, dict[str, Any]], since: date) -> dict[str,
                 schema, _, table = name.partition(".")
                 table_name = f"{schema_in(PROD, schema)}.{table}"
                 sql = f"SELECT count(*) FROM {table_name} WHERE {column} >= DATE '{since}'"
-                counts[name] = int(con.execute(sql).fetchone()[0])
+                (counts[name],) = con.execute(sql).fetchone() or (0,)
     return counts
 
 
