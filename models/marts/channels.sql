@@ -1,4 +1,4 @@
-/* Conformed sales channels: one row per channel per source (FakeStore's and TinyERP's fixed ones, and every Linnworks Source/SubSource that has an order). channel is the conformed kind (marketplace, webshop, pos, direct); channel_name the source's own name for it (Linnworks' order Source, e.g. AMAZON) or, for a source that names none, the channel itself; sub_channel the source's finer split (Linnworks' SubSource, e.g. amazon.co.uk), NULL where none. Key rule, the only one: channel_key = '<source>:<channel_name>', followed by '/<sub_channel>' when there is a sub_channel (fakestore:webshop, tinyerp:pos, linnworks:AMAZON/amazon.co.uk). marts.orders takes its channel_key from this model, so every order's key is one of these rows. */
+/* Conformed sales channels: one row per channel per source (FakeStore's and TinyERP's fixed ones, every Linnworks Source/SubSource that has an order, and thelook's web shop per traffic source). channel is the conformed kind (marketplace, webshop, pos, direct); channel_name the source's own name for it (Linnworks' order Source, e.g. AMAZON) or, for a source that names none, the channel itself; sub_channel the source's finer split (Linnworks' SubSource, e.g. amazon.co.uk), NULL where none. Key rule, the only one: channel_key = '<source>:<channel_name>', followed by '/<sub_channel>' when there is a sub_channel (fakestore:webshop, tinyerp:pos, linnworks:AMAZON/amazon.co.uk). marts.orders takes its channel_key from this model, so every order's key is one of these rows. */
 MODEL (
   name marts.channels,
   kind FULL,
@@ -55,6 +55,24 @@ WITH unioned AS (
     COALESCE(channel_source, 'UNKNOWN') AS channel_name,
     channel_subsource AS sub_channel
   FROM staging.stg_linnworks__processed_orders
+  UNION ALL
+  /* thelook: one web shop, split by traffic source: the one that brought a user (Search, Organic, Facebook, Email, Display: marts.orders names an order's channel by it) and the one that brought a visit (Adwords, YouTube, ...: marts.fct_user_activity) */
+  SELECT DISTINCT
+    'thelook' AS source,
+    'webshop' AS channel,
+    'webshop' AS channel_name,
+    traffic_source AS sub_channel
+  FROM (
+    SELECT
+      'users' AS read_from,
+      traffic_source
+    FROM staging.stg_thelook__users
+    UNION ALL
+    SELECT
+      'events' AS read_from,
+      traffic_source
+    FROM staging.stg_thelook__events
+  ) AS traffic_sources
 )
 SELECT
   CONCAT(

@@ -1,4 +1,4 @@
-/* Conformed customers: one row per customer per source, keyed by a source-prefixed key so sources never collide. FakeStore users and TinyERP contacts are customers; so is every e-mail address on a Linnworks order (one row per address). */
+/* Conformed customers: one row per customer per source, keyed by a source-prefixed key so sources never collide. FakeStore users, TinyERP contacts and thelook users are customers; so is every e-mail address on a Linnworks order (one row per address). */
 MODEL (
   name marts.customers,
   kind FULL,
@@ -74,36 +74,7 @@ WITH unioned AS (
     NULL AS city,
     NULL AS region_code,
     NULL AS postal_code,
-    CASE
-      WHEN UPPER(@trim_whitespace(customer_country)) IN ('UNITED KINGDOM', 'UK', 'GREAT BRITAIN')
-      THEN 'GB'
-      WHEN UPPER(@trim_whitespace(customer_country)) IN ('ENGLAND', 'SCOTLAND', 'WALES', 'NORTHERN IRELAND')
-      THEN 'GB'
-      WHEN UPPER(@trim_whitespace(customer_country)) IN ('IRELAND', 'REPUBLIC OF IRELAND')
-      THEN 'IE'
-      WHEN UPPER(@trim_whitespace(customer_country)) IN ('UNITED STATES', 'UNITED STATES OF AMERICA', 'USA')
-      THEN 'US'
-      WHEN UPPER(@trim_whitespace(customer_country)) IN ('GERMANY', 'DEUTSCHLAND')
-      THEN 'DE'
-      WHEN UPPER(@trim_whitespace(customer_country)) = 'FRANCE'
-      THEN 'FR'
-      WHEN UPPER(@trim_whitespace(customer_country)) IN ('NETHERLANDS', 'THE NETHERLANDS', 'HOLLAND')
-      THEN 'NL'
-      WHEN UPPER(@trim_whitespace(customer_country)) IN ('SPAIN', 'ESPAÑA')
-      THEN 'ES'
-      WHEN UPPER(@trim_whitespace(customer_country)) IN ('ITALY', 'ITALIA')
-      THEN 'IT'
-      WHEN UPPER(@trim_whitespace(customer_country)) = 'BELGIUM'
-      THEN 'BE'
-      WHEN UPPER(@trim_whitespace(customer_country)) = 'AUSTRIA'
-      THEN 'AT'
-      WHEN UPPER(@trim_whitespace(customer_country)) = 'CANADA'
-      THEN 'CA'
-      WHEN UPPER(@trim_whitespace(customer_country)) = 'AUSTRALIA'
-      THEN 'AU'
-      WHEN UPPER(@trim_whitespace(customer_country)) LIKE '__' /* already a code */
-      THEN UPPER(@trim_whitespace(customer_country))
-    END AS country_code, /* NULL for a country name not listed here */
+    @country_code(customer_country) AS country_code, /* macros/geo.py; NULL for a country name not listed there */
     NULL AS latitude,
     NULL AS longitude,
     extracted_at
@@ -112,6 +83,28 @@ WITH unioned AS (
     NOT customer_email IS NULL
   QUALIFY
     ROW_NUMBER() OVER (PARTITION BY customer_email ORDER BY received_at DESC, order_number DESC) = 1
+  UNION ALL
+  /* thelook users: the public set keeps no load time (loaded_at NULL) and names states in full (region_code NULL) */
+  SELECT
+    'thelook' AS source,
+    user_id::STRING AS source_customer_id,
+    CONCAT(first_name, ' ', last_name) AS customer_name,
+    email,
+    NULL AS username,
+    first_name,
+    last_name,
+    NULL AS tax_id,
+    NULL AS phone,
+    street_address AS street,
+    NULL AS street_number,
+    city,
+    NULL AS region_code,
+    postal_code,
+    @country_code(country) AS country_code,
+    latitude,
+    longitude,
+    NULL AS extracted_at
+  FROM staging.stg_thelook__users
 )
 SELECT
   CONCAT(source, ':', source_customer_id)::STRING AS customer_key, /* Source-prefixed customer key, e.g. fakestore:1, tinyerp:708490398, linnworks:<MD5 hex of the lower-cased e-mail> */

@@ -1,4 +1,4 @@
-/* Conformed stock locations: one row per location per source, keyed by a source-prefixed key so sources never collide. Today only Linnworks keeps locations: its stock locations with their addresses (stg_linnworks__stock_location_details). location_type: fulfillment_center for a location a marketplace runs (Amazon FBA), store for a shop (tag SHOP), warehouse for any other. */
+/* Conformed stock locations: one row per location per source, keyed by a source-prefixed key so sources never collide. Linnworks' stock locations with their addresses (stg_linnworks__stock_location_details) and thelook's distribution centres (warehouses). location_type: fulfillment_center for a location a marketplace runs (Amazon FBA), store for a shop (tag SHOP), warehouse for any other. */
 MODEL (
   name marts.locations,
   kind FULL,
@@ -47,6 +47,26 @@ WITH unioned AS (
   FROM staging.stg_linnworks__stock_locations AS locations
   LEFT JOIN staging.stg_linnworks__stock_location_details AS details
     ON locations.location_id = details.location_id
+  UNION ALL
+  /* thelook: its distribution centres, US warehouses named by city and state (kept as the name) */
+  SELECT
+    'thelook' AS source,
+    distribution_center_id::STRING AS source_location_id,
+    distribution_center_id AS location_int_id,
+    distribution_center_name AS location_name,
+    NULL AS location_tag,
+    'warehouse' AS location_type,
+    FALSE AS is_fulfillment_center,
+    NULL AS is_warehouse_managed,
+    NULL AS is_not_trackable,
+    NULL AS address_line_1,
+    NULL AS address_line_2,
+    NULL AS city,
+    NULL AS region,
+    NULL AS postal_code,
+    'United States' AS country,
+    NULL AS extracted_at
+  FROM staging.stg_thelook__distribution_centers
 )
 SELECT
   CONCAT(source, ':', source_location_id)::STRING AS location_key, /* Source-prefixed location key, e.g. linnworks:00000000-0000-0000-0000-000000000000 */

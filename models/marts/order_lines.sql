@@ -1,4 +1,4 @@
-/* Conformed order lines: one row per product line of an order, keyed by a source-prefixed key so sources never collide. FakeStore cart lines carry no prices, so each line is priced at the product's current list price (USD); TinyERP lines carry their own unit price (BRL) and may have fractional quantities (kg), and the lines of an order deleted in Tiny are left out (as the order is from marts.orders); Linnworks lines carry their own price, discount and tax in the order's currency. */
+/* Conformed order lines: one row per product line of an order, keyed by a source-prefixed key so sources never collide. FakeStore cart lines carry no prices, so each line is priced at the product's current list price (USD); TinyERP lines carry their own unit price (BRL) and may have fractional quantities (kg), and the lines of an order deleted in Tiny are left out (as the order is from marts.orders); Linnworks lines carry their own price, discount and tax in the order's currency; a thelook line is one unit (the public set has one order item per unit) at its sale price in USD. */
 MODEL (
   name marts.order_lines,
   kind FULL,
@@ -75,6 +75,21 @@ WITH unioned AS (
   FROM staging.stg_linnworks__order_lines AS order_lines
   LEFT JOIN staging.stg_linnworks__processed_orders AS orders
     ON order_lines.order_id = orders.order_id
+  UNION ALL
+  /* thelook: each order item is one unit, so one line of quantity 1 at its sale price, numbered by item id within the order; the day is the UTC day the order was placed (the items carry its time) */
+  SELECT
+    'thelook' AS source,
+    order_id::STRING AS source_order_id,
+    ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY order_item_id) AS line_number,
+    product_id::STRING AS source_product_id,
+    1 AS quantity,
+    sale_price AS unit_price,
+    sale_price AS line_amount,
+    0 AS discount_amount,
+    0 AS tax_amount,
+    'USD' AS currency_code,
+    DATE(DATETIME(created_at, 'UTC')) AS order_date
+  FROM staging.stg_thelook__order_items
 )
 SELECT
   CONCAT(source, ':', source_order_id, ':', line_number::STRING)::STRING AS order_line_key, /* Source-prefixed line key, <source>:<order id>:<line_number> */

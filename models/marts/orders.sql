@@ -1,4 +1,4 @@
-/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to, and an order deleted in Tiny is not here (it no longer exists; stg_tinyerp__orders keeps it, is_deleted), unlike a cancelled one, which stays with is_cancelled; a Linnworks order is a processed order (stg_linnworks__processed_orders) with its details (refund, status, customer, conversion rate: stg_linnworks__order_details), in its own currency (GBP, EUR, USD). Every amount is in currency_code; the *_reporting amounts are the same amounts in the reporting currency, converted at fx_rate_to_reporting (marts.exchange_rates, the one place the conversion is defined, as of order_date). net_amount is what the seller keeps of the order: order_total - refunded_amount, and 0 for a cancelled order (its order_total stays what was charged). */
+/* Conformed orders: one row per order per source, keyed by a source-prefixed key so sources never collide. A FakeStore cart is a webshop order whose amounts are the sums of its lines (USD); a TinyERP order keeps the amounts Tiny computed (BRL), which its lines in marts.order_lines must add up to, and an order deleted in Tiny is not here (it no longer exists; stg_tinyerp__orders keeps it, is_deleted), unlike a cancelled one, which stays with is_cancelled; a Linnworks order is a processed order (stg_linnworks__processed_orders) with its details (refund, status, customer, conversion rate: stg_linnworks__order_details), in its own currency (GBP, EUR, USD); a thelook order is a web shop order in USD, its total the sum of its units, refunded in full when returned. Every amount is in currency_code; the *_reporting amounts are the same amounts in the reporting currency, converted at fx_rate_to_reporting (marts.exchange_rates, the one place the conversion is defined, as of order_date). net_amount is what the seller keeps of the order: order_total - refunded_amount, and 0 for a cancelled order (its order_total stays what was charged). */
 MODEL (
   name marts.orders,
   kind FULL,
@@ -184,6 +184,48 @@ WITH line_totals AS (
   FROM staging.stg_linnworks__processed_orders AS processed
   LEFT JOIN staging.stg_linnworks__order_details AS details
     ON processed.order_id = details.order_id
+  UNION ALL
+  /* thelook: a web shop order in USD whose amounts are the sum of its units (the public set has no discount, shipping or tax), through the traffic source that brought its user. Statuses: Processing, Shipped, Complete (delivered), Cancelled, Returned; a returned order is refunded in full (the public set repeats the order's status on every unit), so it nets 0, as a cancelled one does. The public set keeps no load time. */
+  SELECT
+    'thelook' AS source,
+    orders.order_id::STRING AS source_order_id,
+    'webshop' AS channel_name,
+    users.traffic_source AS sub_channel,
+    CONCAT('thelook:', orders.user_id::STRING) AS customer_key,
+    CASE orders.status
+      WHEN 'Processing'
+      THEN 'processing'
+      WHEN 'Shipped'
+      THEN 'shipped'
+      WHEN 'Complete'
+      THEN 'delivered'
+      WHEN 'Cancelled'
+      THEN 'cancelled'
+      WHEN 'Returned'
+      THEN 'returned'
+    END AS order_status,
+    orders.created_at AS ordered_at,
+    DATE(DATETIME(orders.created_at, 'UTC')) AS order_date,
+    'USD' AS currency_code,
+    COALESCE(line_totals.items_amount, 0) AS items_amount,
+    0 AS discount_amount,
+    0 AS shipping_amount,
+    0 AS tax_amount,
+    0 AS other_charges_amount,
+    COALESCE(line_totals.items_amount, 0) AS order_total,
+    CASE
+      WHEN orders.status = 'Returned'
+      THEN COALESCE(line_totals.items_amount, 0)
+      ELSE 0
+    END AS refunded_amount,
+    'USD' AS fx_base_currency,
+    1 AS fx_base_rate,
+    NULL AS extracted_at
+  FROM staging.stg_thelook__orders AS orders
+  LEFT JOIN staging.stg_thelook__users AS users
+    ON orders.user_id = users.user_id
+  LEFT JOIN line_totals
+    ON line_totals.order_key = CONCAT('thelook:', orders.order_id::STRING)
 ), totals AS (
   /* LEFT JOIN: an order without lines is still an order, with no lines and no units. The channel comes from marts.channels (its key rule is stated there); the rate to the reporting currency from marts.exchange_rates, as of the order's day, after the source's own rate to its base currency where it has one. */
   SELECT

@@ -1,4 +1,4 @@
-/* Conformed products: one row per product per source, keyed by a source-prefixed key so sources never collide. FakeStore products are priced in USD, TinyERP products in BRL (their list price, with their cost price), Linnworks stock items in the account's base currency (retail and purchase price, ex VAT). */
+/* Conformed products: one row per product per source, keyed by a source-prefixed key so sources never collide. FakeStore products are priced in USD, TinyERP products in BRL (their list price, with their cost price), Linnworks stock items in the account's base currency (retail and purchase price, ex VAT), thelook products in USD (retail price and cost). */
 MODEL (
   name marts.products,
   kind FULL,
@@ -70,6 +70,24 @@ WITH unioned AS (
     NULL AS rating_count,
     extracted_at
   FROM staging.stg_linnworks__stock_items
+  UNION ALL
+  /* thelook: retail price and cost in USD; the public set keeps no load time */
+  SELECT
+    'thelook' AS source,
+    product_id::STRING AS source_product_id,
+    sku,
+    NULL AS barcode,
+    product_name,
+    NULL AS description,
+    category,
+    NULL AS image_url,
+    retail_price AS unit_price,
+    cost AS unit_cost,
+    'USD' AS currency_code,
+    NULL AS rating,
+    NULL AS rating_count,
+    NULL AS extracted_at
+  FROM staging.stg_thelook__products
 )
 SELECT
   CONCAT(source, ':', source_product_id)::STRING AS product_key, /* Source-prefixed product key, e.g. fakestore:5, tinyerp:512300109, linnworks:<stock item GUID> */

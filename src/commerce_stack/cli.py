@@ -1,7 +1,7 @@
 """`commerce-stack`: the pipeline's command line (the Makefile calls it).
 
 commerce-stack run [--profile large] [--new-carts N] [--tinyerp-advance N] [--linnworks-advance H]
-                   [--no-simulator]
+                   [--thelook-scale S] [--thelook-days N] [--no-simulator]
 commerce-stack gate                      plan the candidate env, gate it, promote it
 commerce-stack loads                     print each source's pinned high-water mark
 commerce-stack sqlmesh <args...>         the sqlmesh CLI with the loads pinned
@@ -18,11 +18,13 @@ import argparse
 import os
 import sys
 
+from commerce_stack.sources.thelook.catalog import DEFAULT_SCALE
+
 
 def _run(args: argparse.Namespace) -> int:
     from commerce_stack.pipeline.local_apis import LocalApis
     from commerce_stack.pipeline.lock import run_lock
-    from commerce_stack.pipeline.run import run
+    from commerce_stack.pipeline.run import TheLook, run
     from commerce_stack.pipeline.summary import print_summary
 
     apis = LocalApis(
@@ -35,7 +37,12 @@ def _run(args: argparse.Namespace) -> int:
         args.linnworks_advance,
     )
     with run_lock():
-        summary = run(apis, use_simulator=not args.no_simulator, connections=args.connection)
+        summary = run(
+            apis,
+            use_simulator=not args.no_simulator,
+            connections=args.connection,
+            thelook=TheLook(args.thelook_scale, args.thelook_days),
+        )
     print_summary(summary)
     return 0 if summary.succeeded else 1
 
@@ -159,10 +166,24 @@ def main(argv: list[str] | None = None) -> int:
         help="the Linnworks simulator's clock moves on: new processed orders, stock moves",
     )
     run.add_argument(
+        "--thelook-scale",
+        type=float,
+        default=DEFAULT_SCALE,
+        metavar="S",
+        help=f"thelook's size relative to the public set (1.0: ~100k orders; default {DEFAULT_SCALE})",
+    )
+    run.add_argument(
+        "--thelook-days",
+        type=int,
+        metavar="N",
+        help="days thelook's generator adds at most (default: 60, then every day ended since)",
+    )
+    run.add_argument(
         "--connection",
         action="append",
         metavar="NAME",
-        help="sync only this connection of airbyte_config/connections (repeatable; default: all active)",
+        help="sync only this connection of airbyte_config/connections, or `thelook` for its generator"
+        " (repeatable; default: all active and thelook)",
     )
     run.add_argument(
         "--no-simulator",

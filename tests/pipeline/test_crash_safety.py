@@ -236,8 +236,10 @@ def chain(tmp_path_factory) -> dict[str, Any]:
         evidence["asked_again"] = _detail_calls(tiny.requests())
         evidence["left_after_next"] = sorted(p.name for p in (workdir / RUNNER_TMP).iterdir())
         # Past the sync, a restart's sync brings nothing new: one connection is enough to get there
-        # (`make run ARGS="--connection fakestore"`); the release still pins and gates every source.
-        killed += [chain.kill_at(point, "--connection", "fakestore") for point in STOP_POINTS_AFTER_SYNC]
+        # (`make run ARGS="--connection fakestore"`), with thelook's generator (its days, the first
+        # time); the release still pins and gates every source.
+        again = ("--connection", "fakestore", "--connection", "thelook")
+        killed += [chain.kill_at(point, *again) for point in STOP_POINTS_AFTER_SYNC]
         evidence["final"], evidence["second"] = _last_run_with_a_second_beside_it(chain)
     evidence["pipeline"] = chain.pipeline
     evidence["workdir"] = workdir
@@ -298,9 +300,14 @@ def test_a_second_run_beside_the_last_stops_at_once_naming_it_and_the_first_comp
 
 
 def test_after_the_crashes_prod_serves_the_marts_of_a_clean_run(chain, baseline: Baseline):
+    """The APIs' sources' rows are the clean run's; thelook's include them, and the day the clean
+    run left for a next run to add (docs/thelook.md §3), which the chain's later runs added."""
     pipeline: Pipeline = chain["pipeline"]
-    for table, key in MART_COMPARISON.items():
-        assert _mart(pipeline, table, key) == _mart(baseline.pipeline, table, key), table
+    for table, where in MART_COMPARISON.items():
+        after, clean = (_mart(p, table, where, thelook=False) for p in (pipeline, baseline.pipeline))
+        assert after == clean, table
+        grown, first = (set(_mart(p, table, where, thelook=True)) for p in (pipeline, baseline.pipeline))
+        assert first <= grown, table
 
 
 def test_an_interrupted_backfill_resumes_from_its_state_without_gaps_or_duplicates(chain):
@@ -341,7 +348,8 @@ LOAD_TIME_COLUMNS = {
 }
 
 
-def _mart(pipeline: Pipeline, table: str, where: str) -> list[tuple]:
+def _mart(pipeline: Pipeline, table: str, where: str, *, thelook: bool) -> list[tuple]:
+    """The mart's rows of thelook, or of every other source (a table without sources: all, or none)."""
     columns = [
         name
         for (name,) in pipeline.query(
@@ -352,6 +360,8 @@ def _mart(pipeline: Pipeline, table: str, where: str) -> list[tuple]:
         if name not in LOAD_TIME_COLUMNS
     ]
     select = ", ".join(f'"{c}"' for c in columns)
+    source = "source = 'thelook'" if "source" in columns else "false"
+    where = f"{where or 'WHERE true'} AND {source if thelook else f'NOT ({source})'}"
     return pipeline.query(f"SELECT {select} FROM marts.{table} {where} ORDER BY ALL")
 
 

@@ -70,12 +70,13 @@ def test_first_run_brings_linnworks_into_every_mart(baseline: Baseline):
 
 
 def _marts_by_day(pipeline: Pipeline, table: str) -> dict[tuple, tuple]:
-    """(source, day, currency) -> orders, cancelled, units, gross, discounts, refunds, net."""
+    """(source, day, currency) -> orders, cancelled, units, gross, discounts, refunds, net, for the
+    three APIs' sources (thelook's reconcile with its generator: test_thelook.py)."""
     if table == "daily_sales":
         sql = """
             SELECT source, order_date, currency_code, sum(orders), sum(cancelled_orders), sum(units),
                    sum(gross_amount), sum(discount_amount), sum(refunded_amount), sum(net_amount)
-            FROM marts.daily_sales GROUP BY ALL"""
+            FROM marts.daily_sales WHERE source <> 'thelook' GROUP BY ALL"""
     else:
         sql = """
             SELECT source, order_date, currency_code,
@@ -85,7 +86,7 @@ def _marts_by_day(pipeline: Pipeline, table: str) -> dict[tuple, tuple]:
                    coalesce(sum(discount_amount) FILTER (WHERE NOT is_cancelled), 0),
                    coalesce(sum(refunded_amount) FILTER (WHERE NOT is_cancelled), 0),
                    coalesce(sum(net_amount) FILTER (WHERE NOT is_cancelled), 0)
-            FROM marts.orders GROUP BY ALL"""
+            FROM marts.orders WHERE source <> 'thelook' GROUP BY ALL"""
     return {
         tuple(row[:3]): tuple(Decimal(str(v)) if i >= 2 else v for i, v in enumerate(row[3:]))
         for row in pipeline.query(sql)
@@ -105,7 +106,8 @@ def test_daily_sales_and_orders_reconcile_with_each_simulators_own_data(baseline
         assert _marts_by_day(baseline.pipeline, table) == expected, table
     # and every order the simulators hold is one row of marts.orders
     keys = {k for sales in truth.values() for k in sales.order_keys}
-    assert {r[0] for r in baseline.pipeline.query("SELECT order_key FROM marts.orders")} == keys
+    orders = baseline.pipeline.query("SELECT order_key FROM marts.orders WHERE source <> 'thelook'")
+    assert {r[0] for r in orders} == keys
 
 
 def test_an_order_read_by_two_syncs_is_one_row(history):

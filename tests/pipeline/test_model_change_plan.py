@@ -63,4 +63,8 @@ def test_given_an_edited_staging_model_when_planning_dev_then_its_marts_are_down
         "marts.orders",
         "marts.daily_sales",
         "marts.inventory_snapshots",
+        # and the order facts are built from the orders and their lines
+        "marts.fct_order_headers",
+        "marts.fct_order_items",
+        "marts.fct_orders",
     }

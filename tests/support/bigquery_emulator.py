@@ -189,8 +189,13 @@ class RawTable:
 
 
 def raw_tables() -> list[RawTable]:
-    """Every raw table the project reads, with the types it declares (external_models.yaml)."""
-    return [RawTable(m["name"], m["columns"]) for m in yaml.safe_load(EXTERNAL_MODELS.read_text())]
+    """Every raw table Airbyte lands for the project, with the types it declares
+    (external_models.yaml; thelook's are read where Google keeps them, never synced)."""
+    return [
+        RawTable(m["name"], m["columns"])
+        for m in yaml.safe_load(EXTERNAL_MODELS.read_text())
+        if "thelook" not in m["name"]
+    ]
 
 
 # --- SQLMesh --------------------------------------------------------------------------------------

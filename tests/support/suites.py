@@ -22,6 +22,7 @@ import pytest
 
 from commerce_stack.paths import ROOT
 from commerce_stack.quality.gate import expectations_dir
+from commerce_stack.sources.thelook.generator import generate
 from support import raw_linnworks, raw_tinyerp
 from support.raw_fakestore import ADDRESS, META, RAW_DDL
 
@@ -66,6 +67,8 @@ def _load_raw(warehouse: Path) -> None:
         raw_tinyerp.insert_sample_records(con, EXTRACTED)  # one consistent record per stream
         con.execute(raw_linnworks.RAW_DDL)
         raw_linnworks.insert_sample_records(con, EXTRACTED)  # one consistent record per stream
+        # thelook: ten days of its generator at a small scale (~30 orders, ~700 events)
+        generate(con, scale=0.002, days=10)
         con.executemany(
             "INSERT INTO raw_fakestore.products VALUES (?, ?, CAST(? AS DECIMAL(38, 9)), 'A description.',"
             " 'jewelery', 'https://fakestoreapi.com/img/x.jpg', CAST(? AS JSON), 'p' || CAST(? AS VARCHAR),"

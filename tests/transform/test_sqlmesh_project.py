@@ -20,6 +20,8 @@ from sqlmesh import Context
 from support import raw_linnworks, raw_tinyerp
 from support.raw_fakestore import ADDRESS, META, RAW_DDL
 
+from commerce_stack.sources.thelook import catalog as thelook
+
 ROOT = Path(__file__).resolve().parents[2]
 
 FAKESTORE_MODELS = {
@@ -202,6 +204,7 @@ def _load_raw(warehouse: Path) -> None:
         con.execute(RAW_DDL)
         con.execute(raw_tinyerp.RAW_DDL)  # empty: these tests are about the FakeStore rows
         con.execute(raw_linnworks.RAW_DDL)
+        con.execute(thelook.DDL)  # empty too
         con.executemany(
             "INSERT INTO raw_fakestore.products VALUES (?, ?, CAST(? AS DECIMAL(38, 9)), 'A description.',"
             " 'jewelery', 'https://fakestoreapi.com/img/x.jpg', CAST(? AS JSON), ?, CAST(? AS TIMESTAMP),"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from commerce_stack.environments import PROD
@@ -61,6 +61,7 @@ class _Release:
         self.checks: list[CheckResult] = []
         self.snapshots: list[TableSnapshot] = []
         self.environment_built = False
+        self.days_from: date | None = None  # thelook's new days only: rebuilt from then on
         self.plan_started: datetime | None = None  # BigQuery: SQLMesh's jobs since then are this run's
         self.bytes_per_suite: dict[str, int | None] = {}
         self.pipeline_bytes: int | None = None  # billed by the pipeline's own SQL (BigQuery)
@@ -150,6 +151,11 @@ class _Release:
         # candidate plan just built.
         unit_tests = candidate.project not in {served.project if served else None, promotion.tested_project()}
         tests_note = "unit tests, " if unit_tests else "unit tests passed with this project already; "
+        # Only thelook's new days differ from prod: its days are built forward-only (dev tables
+        # in the candidate, then prod's own tables once the gate passed), not its whole history.
+        days_from = self.days_from = promotion.new_days_from(candidate, served)
+        if days_from is not None:
+            tests_note += f"thelook's new days only: forward-only from {days_from}, "
         # The project is loaded once for both plans; the checkpoint's process starts now and
         # imports GX while SQLMesh plans (it opens the warehouse only once told to validate).
         with sqlmesh_context() as project, Checkpoint() as checkpoint:
@@ -158,7 +164,7 @@ class _Release:
             started = time.monotonic()
             self.plan_started = datetime.now(UTC)
             try:
-                planned = plan(environment, project, unit_tests=unit_tests)
+                planned = plan(environment, project, unit_tests=unit_tests, new_days_from=days_from)
             except AuditsFailed as failure:
                 self.checks = audit_checks(failure.failures, environment)
                 self.run.message = str(failure)
@@ -174,6 +180,7 @@ class _Release:
                 promotion.record_tested(candidate.project)
             reach(summary, "candidate-planned")
             summary.changed_models = planned.directly_modified + planned.indirectly_modified + planned.added
+            summary.evaluated = planned.evaluated
             if planned.has_changes:
                 print(f"directly modified: {', '.join(planned.directly_modified) or '-'}")
                 print(f"indirectly modified: {', '.join(planned.indirectly_modified) or '-'}")
@@ -186,23 +193,28 @@ class _Release:
             # checks cover the rest.
             promoted_suites = served.suites if served else {}
             changed_suites = {n for n, digest in candidate.suites.items() if promoted_suites.get(n) != digest}
-            validate = suites_to_validate(suites, planned.changed_models, changed_suites)
+            # what the plan built: new versions, and the days it added to facts (forward-only days)
+            built = planned.changed_models | set(planned.evaluated)
+            validate = suites_to_validate(suites, built, changed_suites)
             summary.validated_suites = sorted(validate)
             if not self._gate(checkpoint, validate, set(suites) - validate):
                 return "blocked"
             reach(summary, "gate-passed")
 
-            step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
+            if days_from is None:
+                step("Promote: sqlmesh plan prod (a virtual update to the validated tables)")
+            else:
+                step(f"Promote: sqlmesh plan prod, building thelook's days from {days_from} in prod's tables")
             at_stage(summary, "promoting")
             started = time.monotonic()
-            promoted = plan(PROD, project, unit_tests=False)
+            promoted = plan(PROD, project, unit_tests=False, new_days_from=days_from, gated_in=environment)
             reach(summary, "prod-planned")
             # Recorded after the gate run is in dq (`_record`): a crash in between leaves the
             # promotion unrecorded, so the next run validates and records it again.
             self.promoted_release = candidate
             self.run.promoted = True
             summary.seconds["promote"] = round(time.monotonic() - started, 2)
-            if promoted.backfilled:
+            if promoted.backfilled and days_from is None:
                 print(f"note: prod computed {', '.join(promoted.backfilled)} itself", flush=True)
             return "promoted"
 
@@ -218,7 +230,7 @@ class _Release:
         checks: list[CheckResult] = []
         if validate:
             try:
-                gate = checkpoint.run(environment, validate)
+                gate = checkpoint.run(environment, validate, since=self.days_from)
             except RuntimeError as error:
                 raise PipelineError(f"{error}; prod untouched") from error
             if not gate.checks:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
+
+import duckdb
 
 from commerce_simulators.launch import SimulatorStartError
 from commerce_stack.airbyte_config import connection_names, load_connection
@@ -27,12 +30,31 @@ from commerce_stack.pipeline.summary import (
     step,
     write_summary,
 )
-from commerce_stack.warehouse import WarehouseSettingsError, check_file, connect, exists, label, row_counts
+from commerce_stack.sources.thelook.catalog import DEFAULT_SCALE
+from commerce_stack.transform.loads import THELOOK
+from commerce_stack.warehouse import (
+    WarehouseSettingsError,
+    check_file,
+    connect,
+    exists,
+    label,
+    on_bigquery,
+    row_counts,
+)
 
 
 def mart_row_counts() -> dict[str, int]:
     """Rows per mart in prod."""
     return row_counts(MART_SCHEMA)
+
+
+@dataclass(frozen=True)
+class TheLook:
+    """The generator's options for a run: the size relative to the public set, the days to add
+    (None: the history into an empty raw_thelook, else one day)."""
+
+    scale: float = DEFAULT_SCALE
+    days: int | None = None
 
 
 def run(
@@ -42,8 +64,10 @@ def run(
     connections: list[str] | None = None,
     sync_first: bool = True,
     environment: str = CANDIDATE_ENVIRONMENT,
+    thelook: TheLook | None = None,
 ) -> RunSummary:
-    """The whole pipeline; `connections` limits the sync to those (all active ones by default).
+    """The whole pipeline; `connections` limits the sync to those (all active ones by default;
+    `thelook` names the generator, which is not an Airbyte connection).
     `sync_first=False` releases what raw holds (`commerce-stack gate`).
 
     A warehouse file that is locked or broken, or a declaration in airbyte_config/ that does not
@@ -51,19 +75,24 @@ def run(
     started, started_at = time.monotonic(), datetime.now(UTC).replace(tzinfo=None)
     os.environ["COMMERCE_WAREHOUSE_PATH"] = str(warehouse_path())
     check_file()
+    airbyte = [c for c in connections if c != THELOOK] if connections else None
     if sync_first:
-        for name in connections or connection_names():
+        for name in airbyte if airbyte is not None else connection_names():
             load_connection(name)
     summary = RunSummary(run_id=new_run_id(), warehouse=label(), environment=environment)
     try:
         reach(summary, "run-started")
         record_interrupted_runs(summary.run_id)
         if sync_first:
-            with ExitStack() as simulators:
-                env = start_simulators(simulators, apis or LocalApis()) if use_simulator else {}
-                reach(summary, "simulators-started")
-                _sync_into(summary, env, connections)
+            if airbyte != []:
+                with ExitStack() as simulators:
+                    env = start_simulators(simulators, apis or LocalApis()) if use_simulator else {}
+                    reach(summary, "simulators-started")
+                    _sync_into(summary, env, airbyte)
+            if connections is None or THELOOK in connections:
+                _generate_thelook(summary, thelook or TheLook())
             reach(summary, "sync-done")
+        _declare_thelook()
         summary.status = release(summary, environment)
         summary.promoted = summary.status == "promoted"
     except SyncFailed as failure:
@@ -101,6 +130,40 @@ def _sync_into(summary: RunSummary, env: dict[str, str], connections: list[str] 
         _count_records(summary, sync({**env, **raw_destination()}, connections, on_connection=syncing))
     finally:
         summary.seconds["sync"] = round(time.monotonic() - started, 2)
+
+
+def _declare_thelook() -> None:
+    """raw_thelook's tables, empty until the generator first writes them: thelook's staging views
+    read them whether or not a run generated days (the embedded warehouse only)."""
+    if on_bigquery():
+        return
+    from commerce_stack.sources.thelook.catalog import DDL
+
+    with duckdb.connect(str(warehouse_path())) as con:
+        con.execute(DDL)
+
+
+def _generate_thelook(summary: RunSummary, options: TheLook) -> None:
+    """thelook's days since the last run into raw_thelook (the embedded warehouse only: BigQuery
+    reads the public data set in place). It writes the warehouse, so it runs under the run's lock."""
+    if on_bigquery():
+        return
+    from commerce_stack.sources.thelook.generator import generate
+    from commerce_stack.sources.thelook.generator import summary as described
+
+    step(f"thelook: the generator adds its new days to raw_thelook (scale {options.scale:g})")
+    started = time.monotonic()
+    with duckdb.connect(str(warehouse_path())) as con:
+        generated = generate(con, scale=options.scale, days=options.days)
+    summary.thelook = described(generated)
+    for table, rows in generated.rows.items():
+        if rows:
+            summary.records_per_stream[f"raw_thelook.{table}"] = rows
+    days = generated.days
+    print(f"thelook: {len(days)} day(s) added" + (f", {days[0]} to {days[-1]}" if days else ""))
+    if generated.note:
+        print(generated.note)
+    summary.seconds["thelook"] = round(time.monotonic() - started, 2)
 
 
 def _count_records(summary: RunSummary, synced: list[dict[str, Any]]) -> None:

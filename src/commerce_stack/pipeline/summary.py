@@ -25,6 +25,10 @@ class RunSummary:
     synced_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     loads: dict[str, str] = field(default_factory=dict)
     changed_models: list[str] = field(default_factory=list)
+    # what the candidate plan computed per model: first and last day, number of daily intervals
+    evaluated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # thelook's generator in this run: the days it added and the rows per raw_thelook table
+    thelook: dict[str, Any] = field(default_factory=dict)
     validated_suites: list[str] = field(default_factory=list)
     rows_per_mart: dict[str, int] = field(default_factory=dict)
     checks_passed: int = 0

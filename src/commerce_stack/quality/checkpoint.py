@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Collection
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +83,11 @@ def _datasource(context: Any) -> Any:
     )
 
 
-def run_checkpoint(environment: str, suites: Collection[str] | None = None) -> GateResult:
+def run_checkpoint(
+    environment: str, suites: Collection[str] | None = None, since: date | None = None
+) -> GateResult:
     now = datetime.now(UTC).replace(tzinfo=None)
-    work = prepare_working_context(environment, now, suites)
+    work = prepare_working_context(environment, now, suites, since)
     context = gx.get_context(mode="file", context_root_dir=str(work))
     datasource = _datasource(context)
     definitions = []
@@ -135,7 +137,8 @@ def main() -> int:
     if not order:  # the pipeline did not need a checkpoint after all
         return 0
     request = json.loads(order)
-    result = run_checkpoint(request["environment"], request["suites"])
+    since = date.fromisoformat(request["since"]) if request.get("since") else None
+    result = run_checkpoint(request["environment"], request["suites"], since)
     payload = {**asdict(result), "data_docs": str(result.data_docs) if result.data_docs else None}
     print("GATE_RESULT=" + json.dumps(payload, default=str), flush=True)
     return 0

@@ -27,11 +27,11 @@ import sys
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from commerce_stack.environments import schema_in
+from commerce_stack.environments import PROD, schema_in
 from commerce_stack.paths import EXPECTATIONS_DIR, runs_dir
 from commerce_stack.warehouse import connect, exists, tables
 
@@ -140,8 +140,13 @@ def previous_promoted_counts() -> dict[str, int]:
     return dict(rows)
 
 
-def runtime_checks(suite: dict[str, Any], now: datetime, previous: dict[str, int]) -> list[dict[str, Any]]:
-    """Freshness and volume expectations declared in a suite's meta, made concrete for this run."""
+def runtime_checks(
+    suite: dict[str, Any], now: datetime, previous: dict[str, int], since: date | None = None
+) -> list[dict[str, Any]]:
+    """Freshness and volume expectations declared in a suite's meta, made concrete for this run.
+    `since`: the candidate rebuilt only the days from then on (thelook's new days, forward-only);
+    a suite whose volume names its `day_column` compares those days with prod's
+    (`previous`: prod's rows in those days, `prod_rows_since`)."""
     meta, name, checks = suite.get("meta") or {}, suite["name"], []
     owner = meta.get("owner", "unowned")
     freshness = meta.get("freshness")
@@ -167,7 +172,32 @@ def runtime_checks(suite: dict[str, Any], now: datetime, previous: dict[str, int
             }
         )
     volume = meta.get("volume")
-    if volume and name in previous:
+    day_column = (volume or {}).get("day_column")
+    if volume and since is not None and day_column and name in previous:
+        # a forward-only candidate holds only the days it rebuilt: compared with prod's same days
+        floor = math.ceil(previous[name] * float(volume["min_ratio_to_previous"]))
+        checks.append(
+            {
+                "id": _runtime_id(name, "volume"),
+                "type": "unexpected_rows_expectation",
+                "kwargs": {
+                    "unexpected_rows_query": (
+                        f"SELECT count(*) AS rows_since FROM {{batch}} WHERE {day_column} >= DATE '{since}'"
+                        f" HAVING count(*) < {floor}"
+                    )
+                },
+                "severity": volume.get("severity", "critical"),
+                "meta": {
+                    "check": "volume_vs_last_promoted",
+                    "owner": volume.get("owner", owner),
+                    "description": (
+                        f"Rows from {since} on fell below {volume['min_ratio_to_previous']:.0%}"
+                        f" of prod's rows in those days ({previous[name]} rows)."
+                    ),
+                },
+            }
+        )
+    elif volume and name in previous:
         floor = math.ceil(previous[name] * float(volume["min_ratio_to_previous"]))
         checks.append(
             {
@@ -188,9 +218,25 @@ def runtime_checks(suite: dict[str, Any], now: datetime, previous: dict[str, int
     return checks
 
 
-def prepare_working_context(environment: str, now: datetime, suites: Collection[str] | None) -> Path:
+def prod_rows_since(suites: dict[str, dict[str, Any]], since: date) -> dict[str, int]:
+    """Prod's rows from `since` on, per suite whose volume names its day column."""
+    counts = {}
+    with connect() as con:
+        for name, suite in suites.items():
+            column = ((suite.get("meta") or {}).get("volume") or {}).get("day_column")
+            if column:
+                schema, _, table = name.partition(".")
+                table_name = f"{schema_in(PROD, schema)}.{table}"
+                sql = f"SELECT count(*) FROM {table_name} WHERE {column} >= DATE '{since}'"
+                (counts[name],) = con.execute(sql).fetchone() or (0,)
+    return counts
+
+
+def prepare_working_context(
+    environment: str, now: datetime, suites: Collection[str] | None, since: date | None = None
+) -> Path:
     """The working GX context: the selected suites (all when `suites` is None), resolved for
-    `environment`, with this run's freshness and volume checks added."""
+    `environment`, with this run's freshness and volume checks added (`since`: runtime_checks)."""
     work = runs_dir() / "gx"
     source = expectations_dir()
     work.mkdir(parents=True, exist_ok=True)
@@ -200,14 +246,15 @@ def prepare_working_context(environment: str, now: datetime, suites: Collection[
     for stale in ("expectations", "checkpoints", "validation_definitions"):
         shutil.rmtree(work / stale, ignore_errors=True)
     previous = previous_promoted_counts()
-    for name, suite in suite_files(source).items():
-        if suites is not None and name not in suites:
-            continue
+    selected = {n: x for n, x in suite_files(source).items() if suites is None or n in suites}
+    if since is not None:
+        previous |= prod_rows_since(selected, since)
+    for name, suite in selected.items():
         text = json.dumps(suite)
         for schema in SCHEMAS:
             text = text.replace(f"__{schema.upper()}__", schema_in(environment, schema))
         resolved = json.loads(text)
-        resolved["expectations"] += runtime_checks(suite, now, previous)
+        resolved["expectations"] += runtime_checks(suite, now, previous, since)
         schema, _, table = name.partition(".")
         target = work / "expectations" / schema / f"{table}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -240,10 +287,18 @@ class Checkpoint:
         if self.process.poll() is None:  # never told to run: let it go
             self.process.communicate("")
 
-    def run(self, environment: str, suites: Collection[str] | None = None) -> GateResult:
+    def run(
+        self, environment: str, suites: Collection[str] | None = None, since: date | None = None
+    ) -> GateResult:
         """Validate `environment` with the suites (every suite when None); the caller decides
-        what a failure stops."""
-        order = json.dumps({"environment": environment, "suites": None if suites is None else sorted(suites)})
+        what a failure stops. `since`: runtime_checks."""
+        order = json.dumps(
+            {
+                "environment": environment,
+                "suites": None if suites is None else sorted(suites),
+                "since": since.isoformat() if since else None,
+            }
+        )
         stdout, stderr = self.process.communicate(order + "\n")
         payload = next(
             (line.split("=", 1)[1] for line in stdout.splitlines() if line.startswith("GATE_RESULT=")), None

@@ -12,8 +12,9 @@ moves it and makes SQLMesh build new model versions, which the gate validates be
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import duckdb
 
@@ -21,6 +22,7 @@ from commerce_stack.airbyte_config import ConnectionConfig, connection_names, lo
 from commerce_stack.warehouse import Connection, columns, connect, exists, query_native, tables
 
 NOTHING_LOADED = "1970-01-01 00:00:00"
+THELOOK = "thelook"  # not an Airbyte connection: generated into raw_thelook, or read in place (BigQuery)
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,36 @@ def source_load(con: Connection, connection: ConnectionConfig) -> SourceLoad:
     return SourceLoad(source=connection.name, loaded_through=through)
 
 
+def thelook_load(con: Connection) -> SourceLoad:
+    """thelook's mark: the newest `created_at` of its five dated tables. Its rows never change once
+    written, so the newest row is the load; the staging views read up to it (loaded_through_thelook),
+    so an event after a day's last order is not left for the next run."""
+    dated = ("orders", "order_items", "inventory_items", "users", "events")
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        if not set(dated) <= set(tables(con, "raw_thelook")):
+            return SourceLoad(THELOOK, NOTHING_LOADED)
+        newest = " UNION ALL ".join(f"SELECT max(created_at) AS newest FROM raw_thelook.{t}" for t in dated)
+        query = f"SELECT max(epoch(newest)) FROM ({newest})"
+    else:
+        dataset = os.environ.get("THELOOK_BIGQUERY_DATASET", "bigquery-public-data.thelook_ecommerce")
+        project, name = dataset.split(".")
+        newest = " UNION ALL ".join(
+            f"SELECT MAX(created_at) AS newest FROM `{project}`.`{name}`.{t}" for t in dated
+        )
+        query = f"SELECT UNIX_MICROS(MAX(newest)) / 1e6 FROM ({newest})"
+    row = query_native(con, query).fetchone()
+    if not row or row[0] is None:
+        return SourceLoad(THELOOK, NOTHING_LOADED)
+    through = datetime.fromtimestamp(float(row[0]), UTC).replace(tzinfo=None)
+    return SourceLoad(THELOOK, through.strftime("%Y-%m-%d %H:%M:%S.%f"))
+
+
 def current_loads() -> list[SourceLoad]:
-    """The high-water mark of every active connection, read from the warehouse."""
+    """The high-water mark of every active connection, and thelook's, read from the warehouse."""
     connections = [load_connection(name) for name in connection_names()]
     if not exists():
-        return [SourceLoad(c.name, NOTHING_LOADED) for c in connections]
+        return [SourceLoad(c.name, NOTHING_LOADED) for c in connections] + [
+            SourceLoad(THELOOK, NOTHING_LOADED)
+        ]
     with connect() as con:
-        return [source_load(con, c) for c in connections]
+        return [source_load(con, c) for c in connections] + [thelook_load(con)]

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 from commerce_stack.errors import one_line
@@ -60,6 +61,9 @@ class PlanOutcome:
     indirectly_modified: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     backfilled: list[str] = field(default_factory=list)
+    # what the plan computed, per model (schema.table): its first and last interval's day, and how
+    # many daily intervals (one query per model: a FULL model's are one rebuild)
+    evaluated: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
@@ -111,6 +115,17 @@ def _audit_failures(errors: list[Any]) -> list[AuditFailure]:
     return failures
 
 
+def _failed_models(errors: list[Any]) -> str:
+    """The models whose evaluation failed, each with its first line of cause."""
+    names = [
+        ".".join(str(getattr(e.node, "snapshot_name", e.node)).replace('"', "").split(".")[-2:])
+        for e in errors
+    ]
+    return "; ".join(
+        f"{name} failed: {one_line(str(e.__cause__ or e))}" for name, e in zip(names, errors, strict=True)
+    )
+
+
 @contextmanager
 def _capturing_failed_models() -> Iterator[list[Any]]:
     """SQLMesh reports the nodes that failed only to its console; keep them for the gate. The
@@ -143,7 +158,14 @@ def _names(snapshot_ids: object) -> list[str]:
     return sorted(s.name for s in snapshot_ids)  # type: ignore[attr-defined]
 
 
-def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
+def plan(
+    environment: str,
+    ctx: Any,
+    *,
+    unit_tests: bool = True,
+    new_days_from: date | None = None,
+    gated_in: str | None = None,
+) -> PlanOutcome:
     """Build (or update) an environment: unit tests, backfill, blocking audits, virtual update.
 
     A failing unit test or blocking audit raises here, before any view of `environment` moves.
@@ -151,16 +173,38 @@ def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
     `ctx`: the project, loaded once for the run's plans (`sqlmesh_context`). `unit_tests=False`
     skips SQLMesh's unit tests (they test the project's code on their own fixtures, so they need
     not run again for code that already passed them: the caller decides, see release.py).
+
+    `new_days_from`: only thelook's new days differ from prod (`promotion.new_days_from`). The
+    candidate is then planned forward-only: its changed models keep prod's versions, and SQLMesh
+    builds them in the candidate's own dev tables (views and FULL models whole, the incremental
+    facts from that day on), never in prod's. Prod's plan (`gated_in`: the environment the gate
+    passed) then builds those days again in prod's tables, after the gate passed: a daily run
+    rebuilds the facts' new days, not their history (docs/thelook.md §4). (Not a restatement:
+    SQLMesh refuses one in a plan that also deploys the new versions it restates.)
     """
     if environment != "prod":
         # Start from prod every time, so the plan (and the gate) covers every difference
         # from prod, not only what changed since this environment's last plan.
         ctx.invalidate_environment(environment, sync=True)
+    options: dict[str, Any] = {}
+    if new_days_from is not None and environment != "prod":
+        options = {"forward_only": True, "preview_start": new_days_from.isoformat()}
+    elif new_days_from is not None and gated_in is not None:
+        _reopen_days(ctx, new_days_from, gated_in)
     built = ctx.plan_builder(
-        environment, include_unmodified=environment != "prod", skip_tests=not unit_tests
+        environment, include_unmodified=environment != "prod", skip_tests=not unit_tests, **options
     ).build()
     # Read what must be computed before applying: afterwards those intervals are filled.
     backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
+    evaluated = {
+        ".".join(s.snapshot_id.name.replace('"', "").split(".")[-2:]): {
+            "first": _day(min(i[0] for i in s.intervals)),
+            "last": _day(max(i[0] for i in s.intervals)),
+            "intervals": len(s.intervals),
+        }
+        for s in built.missing_intervals
+        if s.intervals
+    }
     with _capturing_failed_models() as failed:
         try:
             ctx.apply(built)
@@ -168,6 +212,8 @@ def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
             audits = _audit_failures(failed)
             if audits:
                 raise AuditsFailed(environment, audits) from error
+            if failed:  # SQLMesh's own error says only that the plan failed: name the models
+                raise RuntimeError(_failed_models(failed)) from error
             raise
         finally:
             ctx.close()  # the warehouse file is free for the gate's process between plans
@@ -178,4 +224,25 @@ def plan(environment: str, ctx: Any, *, unit_tests: bool = True) -> PlanOutcome:
         indirectly_modified=_names(indirect),
         added=_names(built.context_diff.added),
         backfilled=backfill,
+        evaluated=evaluated,
     )
+
+
+def _reopen_days(ctx: Any, first: date, gated_in: str) -> None:
+    """Mark the days from `first` on as not built for the models below thelook's staging, in the
+    versions `gated_in` built forward-only (prod's own tables): prod's plan then builds exactly
+    those days there. Only after the gate passed: until then, prod's tables are untouched."""
+    from sqlmesh.utils.date import now_timestamp, to_timestamp
+
+    candidate = ctx.state_sync.get_environment(gated_in)
+    reading = {name for name in ctx.models if "stg_thelook__" in name}
+    for name in list(reading):
+        reading |= set(ctx.dag.downstream(name))
+    interval = (to_timestamp(first), now_timestamp())
+    ctx.state_sync.remove_intervals(
+        [(s, interval) for s in candidate.snapshots if s.name in reading], remove_shared_versions=True
+    )
+
+
+def _day(epoch_ms: int) -> str:
+    return datetime.fromtimestamp(epoch_ms / 1000, UTC).date().isoformat()

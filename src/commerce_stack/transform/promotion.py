@@ -18,18 +18,22 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
 
 from commerce_stack.paths import project_dir, runs_dir
-from commerce_stack.transform.loads import SourceLoad
+from commerce_stack.transform.loads import NOTHING_LOADED, THELOOK, SourceLoad
 from commerce_stack.warehouse import state_path
 
 # What SQLMesh builds from (its tests run in every plan, so they count too).
 PROJECT_FILES = ("config.yaml", "external_models.yaml", "models", "seeds", "macros", "audits", "tests/models")
 _ENV_VAR = re.compile(r"env_var\('([A-Z0-9_]+)'")
+# Where the warehouse and SQLMesh's state are, not what is built: a copied warehouse serves the
+# same project.
+_WHERE_NOT_WHAT = {"COMMERCE_WAREHOUSE_PATH", "SQLMESH_BIGQUERY_STATE_PATH"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def project_digest(root: Path | None = None) -> str:
     settings = {
         name: os.environ.get(name)
         for name in sorted(set(_ENV_VAR.findall(config)))
-        if not name.startswith("LOADED_THROUGH_")
+        if not name.startswith("LOADED_THROUGH_") and name not in _WHERE_NOT_WHAT
     }
     extra = json.dumps({"settings": settings, "sqlmesh": version("sqlmesh")}, sort_keys=True)
     return hashlib.sha256((_digest(_files(root, PROJECT_FILES), root) + extra).encode()).hexdigest()
@@ -104,6 +108,22 @@ def current(loads: list[SourceLoad], suites: dict[str, dict]) -> Release:
         suites=suite_digests(suites),
         prod_plan=prod_plan_id(),
     )
+
+
+def new_days_from(candidate: Release, served: Release | None) -> date | None:
+    """The first day to rebuild when thelook's new days are all that differs from prod (same
+    project, suites and Airbyte loads): the day of prod's thelook load, whose partitions may have
+    grown (a unit sold on a new day can have been received that evening). None when anything else
+    differs: then every changed model gets a new version, built whole."""
+    if served is None or (candidate.project, candidate.suites) != (served.project, served.suites):
+        return None
+    before, after = served.loads.get(THELOOK, NOTHING_LOADED), candidate.loads.get(THELOOK, NOTHING_LOADED)
+    others = {source: through for source, through in candidate.loads.items() if source != THELOOK}
+    if others != {source: through for source, through in served.loads.items() if source != THELOOK}:
+        return None
+    if NOTHING_LOADED in (before, after) or after <= before:
+        return None
+    return date.fromisoformat(before[:10])
 
 
 def _record_file() -> Path:

@@ -1,0 +1,1 @@
+"""Sources that are not Airbyte connections: data the pipeline writes into raw itself."""
