@@ -229,9 +229,8 @@ def build_history(first: Baseline, workdir: Path) -> dict[str, Any]:
             }
         )
         orders_suite.write_text(json.dumps(suite))
-        # no thelook day: its new days are built into the tables prod serves even when the gate
-        # blocks (DECISIONLOG, "thelook: its days are built into the tables prod serves"); this
-        # run is about a load that must not reach prod
+        # no thelook day: this run is about a FakeStore load that must not reach prod (a blocked
+        # thelook day leaving prod as it was: tests/pipeline/test_thelook.py)
         runs["blocked"] = pipeline.run(
             *LINNWORKS_ON, *NO_THELOOK_DAY, sim=sim, tiny=tiny, COMMERCE_EXPECTATIONS_DIR=str(suites)
         )
