@@ -50,8 +50,8 @@ def mart_row_counts() -> dict[str, int]:
 
 @dataclass(frozen=True)
 class TheLook:
-    """The generator's options for a run: the size relative to the public set, the days to add
-    (None: the history into an empty raw_thelook, else one day)."""
+    """The generator's options for a run: the size relative to the public set, the most days to
+    add (None: the history into an empty raw_thelook, else every day ended since the last one)."""
 
     scale: float = DEFAULT_SCALE
     days: int | None = None

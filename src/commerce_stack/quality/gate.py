@@ -172,46 +172,33 @@ def runtime_checks(
             }
         )
     volume = meta.get("volume")
-    day_column = (volume or {}).get("day_column")
-    if volume and since is not None and day_column and name in previous:
-        # a forward-only candidate holds only the days it rebuilt: compared with prod's same days
-        floor = math.ceil(previous[name] * float(volume["min_ratio_to_previous"]))
+    if volume and name in previous:
+        ratio, day_column = float(volume["min_ratio_to_previous"]), volume.get("day_column")
+        floor = math.ceil(previous[name] * ratio)
+        kwargs: dict[str, Any]
+        if since is not None and day_column:
+            # a forward-only candidate holds only the days it rebuilt: compared with prod's same days
+            check_type, kwargs = (
+                "unexpected_rows_expectation",
+                {
+                    "unexpected_rows_query": f"SELECT count(*) AS rows_since FROM {{batch}}"
+                    f" WHERE {day_column} >= DATE '{since}' HAVING count(*) < {floor}"
+                },
+            )
+            compared = f"Rows from {since} on fell below {ratio:.0%} of prod's rows in those days"
+        else:
+            check_type, kwargs = "expect_table_row_count_to_be_between", {"min_value": floor}
+            compared = f"Row count fell below {ratio:.0%} of the last promoted run"
         checks.append(
             {
                 "id": _runtime_id(name, "volume"),
-                "type": "unexpected_rows_expectation",
-                "kwargs": {
-                    "unexpected_rows_query": (
-                        f"SELECT count(*) AS rows_since FROM {{batch}} WHERE {day_column} >= DATE '{since}'"
-                        f" HAVING count(*) < {floor}"
-                    )
-                },
+                "type": check_type,
+                "kwargs": kwargs,
                 "severity": volume.get("severity", "critical"),
                 "meta": {
                     "check": "volume_vs_last_promoted",
                     "owner": volume.get("owner", owner),
-                    "description": (
-                        f"Rows from {since} on fell below {volume['min_ratio_to_previous']:.0%}"
-                        f" of prod's rows in those days ({previous[name]} rows)."
-                    ),
-                },
-            }
-        )
-    elif volume and name in previous:
-        floor = math.ceil(previous[name] * float(volume["min_ratio_to_previous"]))
-        checks.append(
-            {
-                "id": _runtime_id(name, "volume"),
-                "type": "expect_table_row_count_to_be_between",
-                "kwargs": {"min_value": floor},
-                "severity": volume.get("severity", "critical"),
-                "meta": {
-                    "check": "volume_vs_last_promoted",
-                    "owner": volume.get("owner", owner),
-                    "description": (
-                        f"Row count fell below {volume['min_ratio_to_previous']:.0%} of the last promoted "
-                        f"run ({previous[name]} rows)."
-                    ),
+                    "description": f"{compared} ({previous[name]} rows).",
                 },
             }
         )

@@ -54,6 +54,11 @@ def sqlmesh_context() -> Iterator[Any]:
         ctx.close()
 
 
+def schema_table(name: str) -> str:
+    """A SQLMesh model name (`"warehouse"."marts"."orders"`) as schema.table (`marts.orders`)."""
+    return ".".join(name.replace('"', "").split(".")[-2:])
+
+
 @dataclass
 class PlanOutcome:
     environment: str
@@ -73,7 +78,7 @@ class PlanOutcome:
     def changed_models(self) -> set[str]:
         """Models whose table in this environment is not the one prod serves, as schema.table."""
         names = self.directly_modified + self.indirectly_modified + self.added
-        return {".".join(name.replace('"', "").split(".")[-2:]) for name in names}
+        return {schema_table(name) for name in names}
 
 
 @dataclass
@@ -107,7 +112,7 @@ def _audit_failures(errors: list[Any]) -> list[AuditFailure]:
         cause = error.__cause__
         if isinstance(cause, NodeAuditsErrors):
             for audit in cause.errors:
-                name = ".".join((audit.model_name or str(error.node)).replace('"', "").split(".")[-2:])
+                name = schema_table(audit.model_name or str(error.node))
                 owner = (audit.model.owner if audit.model else None) or "unowned"
                 failures.append(
                     AuditFailure(name, owner, audit.audit_name, int(audit.count), audit.sql(_dialect()))
@@ -117,13 +122,9 @@ def _audit_failures(errors: list[Any]) -> list[AuditFailure]:
 
 def _failed_models(errors: list[Any]) -> str:
     """The models whose evaluation failed, each with its first line of cause."""
-    names = [
-        ".".join(str(getattr(e.node, "snapshot_name", e.node)).replace('"', "").split(".")[-2:])
-        for e in errors
-    ]
-    return "; ".join(
-        f"{name} failed: {one_line(str(e.__cause__ or e))}" for name, e in zip(names, errors, strict=True)
-    )
+    names = [schema_table(str(getattr(e.node, "snapshot_name", e.node))) for e in errors]
+    causes = [one_line(str(e.__cause__ or e)) for e in errors]
+    return "; ".join(f"{name} failed: {cause}" for name, cause in zip(names, causes, strict=True))
 
 
 @contextmanager
@@ -197,7 +198,7 @@ def plan(
     # Read what must be computed before applying: afterwards those intervals are filled.
     backfill = sorted({s.snapshot_id.name for s in built.missing_intervals})
     evaluated = {
-        ".".join(s.snapshot_id.name.replace('"', "").split(".")[-2:]): {
+        schema_table(s.snapshot_id.name): {
             "first": _day(min(i[0] for i in s.intervals)),
             "last": _day(max(i[0] for i in s.intervals)),
             "intervals": len(s.intervals),
